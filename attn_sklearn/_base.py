@@ -1,0 +1,275 @@
+"""Shared estimator plumbing: the one module that touches scikeras.
+
+scikeras' ``BaseWrapper`` gives us the fit/predict skeleton, the target
+encoders and the in-memory ``.keras`` pickling of ``keras.Model``. We replace
+the parts that do not fit a scikit-learn citizen on current versions:
+
+* parameters come from the ``__init__`` signature (scikit-learn's rule), not
+  from ``vars(self)``;
+* tags come from ``__sklearn_tags__`` (scikeras 0.13 only defines the legacy
+  ``_more_tags``, so scikit-learn >= 1.6 sees no estimator type);
+* seeding is local: the Keras initialisers and dropout seeds draw from a
+  Python ``random`` state that is restored afterwards, and the shuffling of
+  mini-batches uses an explicit ``tf.data`` seed. Nothing process-wide (NumPy
+  or Python random state, TensorFlow's global seed or determinism flag) is
+  left changed by ``fit`` with an integer ``random_state``;
+* input validation knows about sequences and the padding marker.
+"""
+
+import contextlib
+import random
+from numbers import Integral, Real
+from typing import ClassVar
+
+import keras
+import numpy as np
+import tensorflow as tf
+from scikeras.wrappers import BaseWrapper
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+)
+
+from ._architectures import attention_model
+from ._masking import partially_padded_steps, step_mask
+
+_PREDICT_BATCH_SIZE = 1024
+
+
+@contextlib.contextmanager
+def _seeded_python_random(seed):
+    """Seed Python's ``random`` (which Keras draws default seeds from), then restore it."""
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(state)
+
+
+def _draw_seed(random_state):
+    """An int seed from ``random_state``; ``None`` draws from NumPy's global RNG, as in sklearn."""
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def _batches(arrays, batch_size, shuffle_seed=None):
+    """A ``tf.data`` pipeline over aligned arrays, shuffled with an explicit seed."""
+    data = tf.data.Dataset.from_tensor_slices(tuple(arrays))
+    if shuffle_seed is not None:
+        data = data.shuffle(len(arrays[0]), seed=shuffle_seed, reshuffle_each_iteration=True)
+    return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+class SequenceEstimatorBase(BaseWrapper):
+    """Base class of the attention-LSTM estimators (not for direct use).
+
+    Subclasses define ``__init__`` (their hyperparameters), ``_check_target``,
+    ``_validation_split`` and ``_keras_build_fn``.
+    """
+
+    # scikeras reads these; our network always comes from ``_keras_build_fn``.
+    model = None
+    build_fn = None
+    warm_start = False
+
+    _parameter_constraints: ClassVar[dict] = {
+        "units": [Interval(Integral, 1, None, closed="left")],
+        "n_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "attention": [StrOptions({"additive", "linear"})],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "patience": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    # scikit-learn's rules for parameters and their display, not scikeras' ``vars(self)``.
+    _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
+    set_params = BaseEstimator.set_params
+    __repr__ = BaseEstimator.__repr__
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = False
+        return tags
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to sequences ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Sequences in time order. 2-D input holds univariate sequences.
+            Steps whose features all equal :data:`~attn_sklearn.MASK_VALUE`
+            are padding and are ignored.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights for the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._validate_params()
+        return super().fit(X, y, sample_weight=sample_weight)
+
+    def _initialize(self, X, y=None):
+        # Replaces scikeras' version, which seeds NumPy/TF process-wide.
+        self._random_state = None
+        self._seed = _draw_seed(self.random_state)
+        self._attention_model = None
+        X, y = self._validate_data(X, y, reset=True)
+        self.target_encoder_ = self.target_encoder.fit(y)
+        self.feature_encoder_ = self.feature_encoder.fit(X)
+        with _seeded_python_random(self._seed):
+            self.model_ = self._build_keras_model()
+        self._initialize_callbacks()
+        return X, y
+
+    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        if sample_weight is None:
+            sample_weight = np.ones(len(X), dtype=np.float32)
+        train, val = self._validation_split(X, y, np.asarray(sample_weight, np.float32))
+        callbacks = list(self._fit_callbacks)
+        if self.patience is not None:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss" if val is not None else "loss",
+                    patience=self.patience,
+                    restore_best_weights=True,
+                )
+            )
+        history = self.model_.fit(
+            _batches(train, self.batch_size, shuffle_seed=self._seed + initial_epoch),
+            validation_data=None if val is None else _batches(val, _PREDICT_BATCH_SIZE),
+            epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch,
+            callbacks=callbacks,
+            verbose=self.verbose,
+        )
+        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
+            self.history_ = {}
+        for key, values in history.history.items():
+            self.history_.setdefault(key, []).extend(float(v) for v in values)
+
+    def _n_validation(self, n_samples):
+        """Rows held out for early stopping: none when too few remain to train on."""
+        n_val = int(np.floor(self.validation_fraction * n_samples))
+        return n_val if 0 < n_val < n_samples else 0
+
+    # ------------------------------------------------------------ validation
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        if X is not None:
+            X = self._check_sequences(X, reset=reset)
+        if y is not None:
+            y = self._check_target(y, reset=reset)
+        if X is not None and y is not None:
+            check_consistent_length(X, y)
+        return X, y
+
+    def _check_sequences(self, X, *, reset):
+        """Validate ``X`` and return it as float32 ``(n_samples, n_timesteps, n_features)``."""
+        _check_feature_names(self, X, reset=reset)
+        X = check_array(X, allow_nd=True, dtype="numeric", ensure_all_finite=False, input_name="X")
+        if X.ndim > 3:
+            raise ValueError(
+                "X must be 2-D (n_samples, n_timesteps) or 3-D (n_samples, n_timesteps, "
+                f"n_features); received an array of shape {X.shape}."
+            )
+        if X.ndim == 3 and 0 in X.shape[1:]:
+            raise ValueError(
+                f"X must have at least one time step and one feature; received shape {X.shape}."
+            )
+        if X.ndim == 2 and (reset or self.X_ndim_ == 2):
+            # 2-D input has a fixed number of steps: scikit-learn's own check and message.
+            _check_n_features(self, X, reset=reset)
+        elif reset:
+            self.n_features_in_ = X.shape[1]
+        if reset:
+            self.X_ndim_ = X.ndim
+        X = np.asarray(X, dtype=np.float32)
+        if X.ndim == 2:
+            X = X[:, :, np.newaxis]
+        if reset:
+            self.n_timesteps_in_ = X.shape[1]
+            self.n_step_features_in_ = X.shape[2]
+        elif X.shape[2] != self.n_step_features_in_:
+            raise ValueError(
+                f"X has {X.shape[2]} features per time step, but {type(self).__name__} was "
+                f"fitted with {self.n_step_features_in_}."
+            )
+        self._check_padding_and_values(X)
+        return X
+
+    @staticmethod
+    def _check_padding_and_values(X):
+        partial = partially_padded_steps(X)
+        if np.any(partial):
+            sample, step = np.argwhere(partial)[0]
+            raise ValueError(
+                f"X[{sample}, {step}] mixes the padding marker MASK_VALUE with real values; "
+                "a padded step must hold MASK_VALUE in every feature."
+            )
+        real = step_mask(X)
+        bad = real & ~np.all(np.isfinite(X), axis=-1)
+        if np.any(bad):
+            sample, step = np.argwhere(bad)[0]
+            raise ValueError(
+                f"X contains NaN or infinity in {int(bad.sum())} real (non-padded) time step(s), "
+                f"the first at X[{sample}, {step}]. Expected finite values; mark missing "
+                "observations with attn_sklearn.SequenceMasker, which turns them into padding."
+            )
+        empty = ~np.any(real, axis=1)
+        if np.any(empty):
+            raise ValueError(
+                f"X[{int(np.argmax(empty))}] has no real time steps (every step is padding); "
+                "each sequence needs at least one observation."
+            )
+
+    # --------------------------------------------------------------- predict
+    def _predict_raw(self, X, **kwargs):
+        check_is_fitted(self, "model_")
+        X, _ = self._validate_data(X)
+        return self.model_.predict(X, batch_size=_PREDICT_BATCH_SIZE, verbose=0)
+
+    def explain(self, X):
+        """Attention weight each time step received.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Sequences, as for ``predict``. Rows are processed in batches, so
+            any number of rows fits in memory.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_samples, n_timesteps)
+            Non-negative weights, aligned with the time steps of ``X``. Each
+            row sums to 1 over its real steps and is exactly 0 on padding.
+        """
+        check_is_fitted(self, "model_")
+        X, _ = self._validate_data(X)
+        if getattr(self, "_attention_model", None) is None:
+            self._attention_model = attention_model(self.model_)
+        weights = self._attention_model.predict(X, batch_size=_PREDICT_BATCH_SIZE, verbose=0)
+        return np.asarray(weights, dtype=np.float64)
+
+    def __getstate__(self):
+        # The attention model shares the fitted layers; it is rebuilt on demand.
+        state = super().__getstate__()
+        state.pop("_attention_model", None)
+        return state

@@ -1,0 +1,179 @@
+"""AttentionLSTMRegressor: seed 001's attention LSTM as a scikit-learn regressor."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
+from sklearn.utils.validation import check_array
+
+from ._architectures import build_attention_lstm
+from ._base import SequenceEstimatorBase
+
+
+class _TargetStandardizer(TransformerMixin, BaseEstimator):
+    """Standardise targets for training and undo it for predictions.
+
+    Networks train best on targets of unit scale; this keeps the estimator's
+    defaults good whatever the units of ``y``.
+    """
+
+    def fit(self, y):
+        self.ndim_ = y.ndim
+        y2 = y.reshape(len(y), -1)
+        self.mean_ = y2.mean(axis=0)
+        scale = y2.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)
+        return self
+
+    def transform(self, y):
+        return ((y.reshape(len(y), -1) - self.mean_) / self.scale_).astype(np.float32)
+
+    def inverse_transform(self, y):
+        y = np.asarray(y, dtype=np.float64) * self.scale_ + self.mean_
+        return y.ravel() if self.ndim_ == 1 else y
+
+
+class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
+    """Attention LSTM regressor for sequences and time-series windows.
+
+    The network is seed 001's: ``LSTM(units, return_sequences=True)`` (stacked
+    ``n_layers`` times, optionally bidirectional) -> attention pooling (a
+    score per step, softmax over the real steps, weighted sum) -> ``Dense``.
+    It is trained with Adam on the mean squared error of standardised targets,
+    with early stopping on a time-ordered validation tail that restores the
+    best weights.
+
+    Parameters
+    ----------
+    units : int, default=64
+        LSTM units per layer (and direction).
+    n_layers : int, default=1
+        Number of stacked LSTM layers.
+    bidirectional : bool, default=False
+        Read sequences in both directions. Leave ``False`` for forecasting
+        windows, where the newest step matters most.
+    dropout : float, default=0.0
+        Dropout rate on the inputs of every LSTM layer.
+    attention : {"additive", "linear"}, default="additive"
+        Scoring of the attention pooling: ``"additive"`` is
+        ``v . tanh(W h_t + b)``, ``"linear"`` is seed 001's ``w . h_t + b``.
+    learning_rate : float, default=3e-3
+        Adam learning rate.
+    epochs : int, default=100
+        Maximum number of passes over the training data.
+    batch_size : int, default=32
+        Mini-batch size.
+    validation_fraction : float, default=0.1
+        Fraction of the rows, taken from the end (rows are assumed to be in
+        time order), held out to monitor early stopping. ``0`` monitors the
+        training loss instead.
+    patience : int or None, default=15
+        Epochs without improvement before training stops and the best weights
+        are restored. ``None`` trains for all ``epochs``.
+    random_state : int, RandomState instance or None, default=None
+        Seed for weight initialisation, dropout and shuffling. With an int,
+        ``fit`` is reproducible on CPU and leaves global random state untouched.
+    verbose : int, default=0
+        Keras' training verbosity.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The fitted network.
+    history_ : dict of str to list of float
+        Per-epoch ``"loss"`` (and ``"val_loss"``), on standardised targets.
+    n_features_in_ : int
+        ``X.shape[1]`` seen in ``fit`` (the number of time steps).
+    n_timesteps_in_ : int
+        Time steps per sequence seen in ``fit``.
+    n_step_features_in_ : int
+        Features per time step seen in ``fit`` (1 for 2-D ``X``).
+    n_outputs_ : int
+        Number of targets.
+
+    See Also
+    --------
+    SlidingWindowTransformer : Turns a series into one window per row.
+
+    Examples
+    --------
+    >>> from attn_sklearn import AttentionLSTMRegressor, frame_supervised
+    >>> from attn_sklearn.datasets import make_sine_wave
+    >>> X, y = frame_supervised(make_sine_wave(300, random_state=0), window=20)
+    >>> reg = AttentionLSTMRegressor(units=8, epochs=2, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    >>> reg.explain(X[:3]).shape
+    (3, 20)
+    """
+
+    def __init__(
+        self,
+        units=64,
+        n_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        attention="additive",
+        learning_rate=3e-3,
+        epochs=100,
+        batch_size=32,
+        validation_fraction=0.1,
+        patience=15,
+        random_state=None,
+        verbose=0,
+    ):
+        self.units = units
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.attention = attention
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.regressor_tags.poor_score = True
+        return tags
+
+    @property
+    def target_encoder(self):
+        return _TargetStandardizer()
+
+    def _check_target(self, y, *, reset):
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if y.ndim > 2:
+            raise ValueError(f"y must be 1-D or 2-D; received an array of shape {y.shape}.")
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if reset:
+            self.n_outputs_ = n_outputs
+        elif n_outputs != self.n_outputs_:
+            raise ValueError(
+                f"y has {n_outputs} outputs, but the estimator was fitted with {self.n_outputs_}."
+            )
+        return y
+
+    def _validation_split(self, X, y, sample_weight):
+        """Hold out the last rows: the future must not train the model that is judged on it."""
+        n_val = self._n_validation(len(X))
+        if n_val == 0:
+            return (X, y, sample_weight), None
+        cut = len(X) - n_val
+        return (X[:cut], y[:cut], sample_weight[:cut]), (X[cut:], y[cut:], sample_weight[cut:])
+
+    def _keras_build_fn(self):
+        return build_attention_lstm(
+            n_features=self.n_step_features_in_,
+            n_outputs=self.n_outputs_,
+            units=self.units,
+            n_layers=self.n_layers,
+            dropout=self.dropout,
+            bidirectional=self.bidirectional,
+            attention_score=self.attention,
+            output_activation="linear",
+            loss="mse",
+            learning_rate=self.learning_rate,
+        )
