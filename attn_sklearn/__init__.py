@@ -1,4 +1,8 @@
-"""attn_sklearn: scikit-learn estimators built on attention LSTMs."""
+"""attn_sklearn: scikit-learn estimators built on attention LSTMs.
+
+Fit, predict and score like any scikit-learn estimator, and ask
+``explain(X)`` which time steps mattered.
+"""
 
 import os
 
@@ -6,9 +10,22 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from ._classifier import AttentionLSTMClassifier
 from ._masking import MASK_VALUE
 from ._regressor import AttentionLSTMRegressor
+from ._sequences import SequenceMasker, SequencePadder, SequenceScaler
+from ._windowing import SlidingWindowTransformer, frame_supervised
 
 __version__ = "0.1.0"
 
-__all__ = ["MASK_VALUE", "AttentionLSTMRegressor", "__version__"]
+__all__ = [
+    "MASK_VALUE",
+    "AttentionLSTMClassifier",
+    "AttentionLSTMRegressor",
+    "SequenceMasker",
+    "SequencePadder",
+    "SequenceScaler",
+    "SlidingWindowTransformer",
+    "__version__",
+    "frame_supervised",
+]

@@ -93,6 +93,34 @@ class SequenceEstimatorBase(BaseWrapper):
         "verbose": ["verbose"],
     }
 
+    def __init__(
+        self,
+        units=64,
+        n_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        attention="additive",
+        learning_rate=3e-3,
+        epochs=100,
+        batch_size=32,
+        validation_fraction=0.1,
+        patience=15,
+        random_state=None,
+        verbose=0,
+    ):
+        self.units = units
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.attention = attention
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+        self.verbose = verbose
+
     # scikit-learn's rules for parameters and their display, not scikeras' ``vars(self)``.
     _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
     set_params = BaseEstimator.set_params
@@ -146,19 +174,27 @@ class SequenceEstimatorBase(BaseWrapper):
         train, val = self._validation_split(X, y, np.asarray(sample_weight, np.float32))
         callbacks = list(self._fit_callbacks)
         if self.patience is not None:
-            callbacks.append(
+            monitor = "val_loss" if val is not None else "loss"
+            callbacks += [
+                # Halving the step size on plateaus lets Adam settle into the minimum
+                # instead of rattling around it; stopping waits for that to pay off.
+                keras.callbacks.ReduceLROnPlateau(
+                    monitor=monitor,
+                    factor=0.5,
+                    patience=max(1, self.patience // 3),
+                    min_lr=self.learning_rate / 64,
+                ),
                 keras.callbacks.EarlyStopping(
-                    monitor="val_loss" if val is not None else "loss",
-                    patience=self.patience,
-                    restore_best_weights=True,
-                )
-            )
+                    monitor=monitor, patience=self.patience, restore_best_weights=True
+                ),
+            ]
         history = self.model_.fit(
             _batches(train, self.batch_size, shuffle_seed=self._seed + initial_epoch),
             validation_data=None if val is None else _batches(val, _PREDICT_BATCH_SIZE),
             epochs=initial_epoch + epochs,
             initial_epoch=initial_epoch,
             callbacks=callbacks,
+            shuffle=False,  # the tf.data pipeline shuffles, with our seed
             verbose=self.verbose,
         )
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:

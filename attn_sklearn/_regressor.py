@@ -105,34 +105,6 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
     (3, 20)
     """
 
-    def __init__(
-        self,
-        units=64,
-        n_layers=1,
-        bidirectional=False,
-        dropout=0.0,
-        attention="additive",
-        learning_rate=3e-3,
-        epochs=100,
-        batch_size=32,
-        validation_fraction=0.1,
-        patience=15,
-        random_state=None,
-        verbose=0,
-    ):
-        self.units = units
-        self.n_layers = n_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.attention = attention
-        self.learning_rate = learning_rate
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.random_state = random_state
-        self.verbose = verbose
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True

@@ -1,0 +1,247 @@
+"""AttentionLSTMClassifier: attention LSTM for binary and multiclass sequence labels."""
+
+from typing import ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+
+from ._architectures import build_attention_lstm
+from ._base import SequenceEstimatorBase
+
+
+class _LabelEncoder(TransformerMixin, BaseEstimator):
+    """Map labels to class indices and network outputs back to labels or probabilities."""
+
+    def __init__(self, classes):
+        self.classes = classes
+
+    def fit(self, y):
+        return self
+
+    def transform(self, y):
+        indices = np.searchsorted(self.classes, y)
+        if len(self.classes) == 2:
+            return indices.astype(np.float32).reshape(-1, 1)
+        return indices.astype(np.int32)
+
+    def inverse_transform(self, outputs, return_proba=False):
+        outputs = np.asarray(outputs, dtype=np.float64)
+        if len(self.classes) == 2:
+            proba = np.hstack([1.0 - outputs, outputs])
+        else:
+            proba = outputs / outputs.sum(axis=1, keepdims=True)
+        if return_proba:
+            return proba
+        return self.classes[np.argmax(proba, axis=1)]
+
+
+class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
+    """Attention LSTM classifier for (possibly padded) sequences.
+
+    ``LSTM(units, return_sequences=True)`` (stacked ``n_layers`` times,
+    optionally bidirectional) -> attention pooling over the real steps ->
+    ``Dense`` with a sigmoid (two classes) or softmax (more). Padded steps
+    (every feature equal to :data:`~attn_sklearn.MASK_VALUE`, as written by
+    :class:`~attn_sklearn.SequencePadder`) are invisible to the network: a
+    sequence gets the same prediction however much padding it carries.
+
+    Parameters
+    ----------
+    units : int, default=64
+        LSTM units per layer (and direction).
+    n_layers : int, default=1
+        Number of stacked LSTM layers.
+    bidirectional : bool, default=False
+        Read sequences in both directions.
+    dropout : float, default=0.0
+        Dropout rate on the inputs of every LSTM layer.
+    attention : {"additive", "linear"}, default="additive"
+        Scoring of the attention pooling.
+    learning_rate : float, default=3e-3
+        Adam learning rate.
+    epochs : int, default=100
+        Maximum number of passes over the training data.
+    batch_size : int, default=32
+        Mini-batch size.
+    validation_fraction : float, default=0.1
+        Fraction of the rows held out, stratified by class, to monitor early
+        stopping. ``0`` monitors the training loss instead.
+    patience : int or None, default=15
+        Epochs without improvement before training stops and the best weights
+        are restored. ``None`` trains for all ``epochs``.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn.
+    random_state : int, RandomState instance or None, default=None
+        Seed for initialisation, dropout, shuffling and the validation split.
+    verbose : int, default=0
+        Keras' training verbosity.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+    model_ : keras.Model
+        The fitted network.
+    history_ : dict of str to list of float
+        Per-epoch ``"loss"`` (and ``"val_loss"``).
+    n_features_in_ : int
+        ``X.shape[1]`` seen in ``fit`` (the number of time steps).
+    n_timesteps_in_ : int
+        Time steps per sequence seen in ``fit``.
+    n_step_features_in_ : int
+        Features per time step seen in ``fit`` (1 for 2-D ``X``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from attn_sklearn import AttentionLSTMClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 10))
+    >>> y = np.where(X[:, 3] > 0, "up", "down")
+    >>> clf = AttentionLSTMClassifier(units=8, epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    >>> clf.classes_.tolist()
+    ['down', 'up']
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **SequenceEstimatorBase._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        units=64,
+        n_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        attention="additive",
+        learning_rate=3e-3,
+        epochs=100,
+        batch_size=32,
+        validation_fraction=0.1,
+        patience=15,
+        class_weight=None,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            units=units,
+            n_layers=n_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            attention=attention,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_fraction=validation_fraction,
+            patience=patience,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.class_weight = class_weight
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = True
+        return tags
+
+    @property
+    def target_encoder(self):
+        return _LabelEncoder(self.classes_)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to sequences ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Sequences; 2-D input holds univariate sequences.
+        y : array-like of shape (n_samples,)
+            Class labels (numbers or strings).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, multiplied by ``class_weight``'s.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        self._validate_params()
+        if self.class_weight is not None:
+            labels = self._check_target(y, reset=False, record=False)
+            weights = compute_sample_weight(self.class_weight, labels)
+            if sample_weight is not None:
+                weights = weights * np.asarray(sample_weight, dtype=np.float64)
+            sample_weight = weights
+        return super().fit(X, y, sample_weight=sample_weight)
+
+    def _check_target(self, y, *, reset, record=True):
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if not record:
+            return y
+        if reset:
+            classes = np.unique(y)
+            if len(classes) < 2:
+                raise ValueError(
+                    "y must contain at least 2 classes to train a classifier; received 1 class: "
+                    f"{classes[0]!r}."
+                )
+            self.classes_ = classes
+        return y
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Sequences.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``; rows sum to 1.
+        """
+        check_is_fitted(self, "model_")
+        return self.target_encoder_.inverse_transform(self._predict_raw(X), return_proba=True)
+
+    def _validation_split(self, X, y, sample_weight):
+        """Stratified, shuffled hold-out: data sorted by class must not leave a class out."""
+        n_val = self._n_validation(len(X))
+        if n_val == 0:
+            return (X, y, sample_weight), None
+        labels = y.ravel()
+        counts = np.bincount(labels.astype(int))
+        enough = counts.min() >= 2 and min(n_val, len(X) - n_val) >= len(counts)
+        stratify = labels if enough else None
+        if stratify is None:
+            order = np.random.RandomState(self._seed).permutation(len(X))
+            train, val = order[n_val:], order[:n_val]
+        else:
+            splitter = StratifiedShuffleSplit(n_splits=1, test_size=n_val, random_state=self._seed)
+            train, val = next(splitter.split(X, stratify))
+        return (X[train], y[train], sample_weight[train]), (X[val], y[val], sample_weight[val])
+
+    def _keras_build_fn(self):
+        binary = len(self.classes_) == 2
+        return build_attention_lstm(
+            n_features=self.n_step_features_in_,
+            n_outputs=1 if binary else len(self.classes_),
+            units=self.units,
+            n_layers=self.n_layers,
+            dropout=self.dropout,
+            bidirectional=self.bidirectional,
+            attention_score=self.attention,
+            output_activation="sigmoid" if binary else "softmax",
+            loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
+            learning_rate=self.learning_rate,
+        )
