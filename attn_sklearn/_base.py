@@ -89,6 +89,7 @@ class SequenceEstimatorBase(BaseWrapper):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "patience": [Interval(Integral, 1, None, closed="left"), None],
+        "callbacks": [list, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -105,6 +106,7 @@ class SequenceEstimatorBase(BaseWrapper):
         batch_size=32,
         validation_fraction=0.1,
         patience=15,
+        callbacks=None,
         random_state=None,
         verbose=0,
     ):
@@ -118,6 +120,7 @@ class SequenceEstimatorBase(BaseWrapper):
         self.batch_size = batch_size
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
 

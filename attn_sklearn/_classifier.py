@@ -76,6 +76,8 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         are restored. ``None`` trains for all ``epochs``.
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks for training (checkpoints, TensorBoard, ...).
     random_state : int, RandomState instance or None, default=None
         Seed for initialisation, dropout, shuffling and the validation split.
     verbose : int, default=0
@@ -128,6 +130,7 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         validation_fraction=0.1,
         patience=15,
         class_weight=None,
+        callbacks=None,
         random_state=None,
         verbose=0,
     ):
@@ -142,6 +145,7 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
             batch_size=batch_size,
             validation_fraction=validation_fraction,
             patience=patience,
+            callbacks=callbacks,
             random_state=random_state,
             verbose=verbose,
         )

@@ -68,6 +68,8 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
     patience : int or None, default=15
         Epochs without improvement before training stops and the best weights
         are restored. ``None`` trains for all ``epochs``.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks for training (checkpoints, TensorBoard, ...).
     random_state : int, RandomState instance or None, default=None
         Seed for weight initialisation, dropout and shuffling. With an int,
         ``fit`` is reproducible on CPU and leaves global random state untouched.

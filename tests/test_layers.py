@@ -34,7 +34,7 @@ def test_pooling_ignores_padding_exactly(score):
 
 
 def test_pooling_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="score.*Received: score='dot'"):
+    with pytest.raises(ValueError, match=r"score.*Received: score='dot'"):
         AttentionPooling(score="dot")
     with pytest.raises(ValueError, match="units=0"):
         AttentionPooling(units=0)

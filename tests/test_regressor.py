@@ -73,16 +73,16 @@ def test_padding_is_invisible(regression_data, fast_params):
 
 def test_same_random_state_same_predictions_and_no_global_side_effects(regression_data):
     X, y = regression_data
-    np.random.seed(123)
+    np.random.seed(123)  # noqa: NPY002 -- the legacy global state is what we check
     random.seed(123)
-    np_state, py_state = np.random.get_state(), random.getstate()
+    np_state, py_state = np.random.get_state(), random.getstate()  # noqa: NPY002
     params = {"units": 4, "epochs": 3, "dropout": 0.2, "random_state": 7}
     first = AttentionLSTMRegressor(**params).fit(X, y).predict(X)
     second = AttentionLSTMRegressor(**params).fit(X, y).predict(X)
     np.testing.assert_array_equal(first, second)
     other = AttentionLSTMRegressor(**{**params, "random_state": 8}).fit(X, y).predict(X)
     assert not np.allclose(first, other)
-    assert np.array_equal(np.random.get_state()[1], np_state[1])
+    assert np.array_equal(np.random.get_state()[1], np_state[1])  # noqa: NPY002
     assert random.getstate() == py_state
     from tensorflow.python.framework import config as tf_config
 
@@ -190,7 +190,7 @@ def test_shape_changes_at_predict_are_rejected(regression_data, fast_params):
     ):
         reg.predict(X[:, :5])
     reg3 = AttentionLSTMRegressor(**fast_params).fit(np.stack([X, X], axis=-1), y)
-    with pytest.raises(ValueError, match="3 features per time step.*fitted with 2"):
+    with pytest.raises(ValueError, match=r"3 features per time step.*fitted with 2"):
         reg3.predict(np.zeros((2, 8, 3)))
 
 
