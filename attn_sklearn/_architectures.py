@@ -14,10 +14,13 @@ from .layers import AttentionPooling
 ATTENTION_LAYER_NAME = "attention"
 
 
-def _recurrent_stack(x, *, units, n_layers, dropout, bidirectional):
-    """Stacked LSTMs that all return sequences (the mask flows through)."""
+def _recurrent_stack(x, *, units, n_layers, dropout, bidirectional, last_returns_sequences=True):
+    """Stacked LSTMs; the mask flows through every layer."""
     for i in range(n_layers):
-        lstm = keras.layers.LSTM(units, return_sequences=True, dropout=dropout, name=f"lstm_{i}")
+        return_sequences = last_returns_sequences or i < n_layers - 1
+        lstm = keras.layers.LSTM(
+            units, return_sequences=return_sequences, dropout=dropout, name=f"lstm_{i}"
+        )
         if bidirectional:
             lstm = keras.layers.Bidirectional(lstm, name=f"bidirectional_{i}")
         x = lstm(x)
@@ -58,8 +61,9 @@ def build_attention_lstm(
         Dropout on the inputs of every LSTM layer.
     bidirectional : bool
         Wrap every LSTM in ``keras.layers.Bidirectional``.
-    attention_score : {"additive", "linear"}
-        Scoring function of :class:`~attn_sklearn.layers.AttentionPooling`.
+    attention_score : {"additive", "linear", "none"}
+        Scoring function of :class:`~attn_sklearn.layers.AttentionPooling`;
+        ``"none"`` feeds the last LSTM state to the output layer instead.
     output_activation : str
         Activation of the output layer (``"linear"``, ``"sigmoid"``, ``"softmax"``).
     loss : str
@@ -77,18 +81,32 @@ def build_attention_lstm(
     """
     inputs = keras.Input(shape=(None, n_features), name="sequence")
     x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(inputs)
+    pooled = attention_score != "none"
     x = _recurrent_stack(
-        x, units=units, n_layers=n_layers, dropout=dropout, bidirectional=bidirectional
+        x,
+        units=units,
+        n_layers=n_layers,
+        dropout=dropout,
+        bidirectional=bidirectional,
+        last_returns_sequences=pooled,
     )
-    context, _ = AttentionPooling(score=attention_score, name=ATTENTION_LAYER_NAME)(
-        x, return_attention=True
-    )
+    if pooled:
+        context, _ = AttentionPooling(score=attention_score, name=ATTENTION_LAYER_NAME)(
+            x, return_attention=True
+        )
+    else:  # ablation: the last real step's state, no attention
+        context = x
     outputs = keras.layers.Dense(n_outputs, activation=output_activation, name="output")(context)
     model = keras.Model(inputs, outputs, name="attention_lstm")
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss, metrics=metrics
     )
     return model
+
+
+def has_attention(model):
+    """Whether ``model`` pools with attention (``False`` for ``attention="none"``)."""
+    return any(layer.name == ATTENTION_LAYER_NAME for layer in model.layers)
 
 
 def attention_model(model):

@@ -36,7 +36,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from ._architectures import attention_model
+from ._architectures import attention_model, has_attention
 from ._masking import partially_padded_steps, step_mask
 
 _PREDICT_BATCH_SIZE = 1024
@@ -83,7 +83,7 @@ class SequenceEstimatorBase(BaseWrapper):
         "n_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "attention": [StrOptions({"additive", "linear"})],
+        "attention": [StrOptions({"additive", "linear", "none"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -301,6 +301,11 @@ class SequenceEstimatorBase(BaseWrapper):
             row sums to 1 over its real steps and is exactly 0 on padding.
         """
         check_is_fitted(self, "model_")
+        if not has_attention(self.model_):
+            raise ValueError(
+                "explain() needs an attention layer, but this estimator was fitted with "
+                "attention='none'; refit it with attention='additive' or 'linear'."
+            )
         X, _ = self._validate_data(X)
         if getattr(self, "_attention_model", None) is None:
             self._attention_model = attention_model(self.model_)

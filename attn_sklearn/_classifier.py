@@ -60,8 +60,9 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         Read sequences in both directions.
     dropout : float, default=0.0
         Dropout rate on the inputs of every LSTM layer.
-    attention : {"additive", "linear"}, default="additive"
-        Scoring of the attention pooling.
+    attention : {"additive", "linear", "none"}, default="additive"
+        Scoring of the attention pooling; ``"none"`` uses the last LSTM
+        state instead (an ablation without attention).
     learning_rate : float, default=3e-3
         Adam learning rate.
     epochs : int, default=100

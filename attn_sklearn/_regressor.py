@@ -52,9 +52,10 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
         windows, where the newest step matters most.
     dropout : float, default=0.0
         Dropout rate on the inputs of every LSTM layer.
-    attention : {"additive", "linear"}, default="additive"
+    attention : {"additive", "linear", "none"}, default="additive"
         Scoring of the attention pooling: ``"additive"`` is
-        ``v . tanh(W h_t + b)``, ``"linear"`` is seed 001's ``w . h_t + b``.
+        ``v . tanh(W h_t + b)``, ``"linear"`` is seed 001's ``w . h_t + b``,
+        ``"none"`` uses the last LSTM state instead (an ablation).
     learning_rate : float, default=3e-3
         Adam learning rate.
     epochs : int, default=100
