@@ -12,6 +12,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from ._classifier import AttentionLSTMClassifier
 from ._masking import MASK_VALUE
+from ._persistence import load
 from ._regressor import AttentionLSTMRegressor
 from ._sequences import SequenceMasker, SequencePadder, SequenceScaler
 from ._windowing import SlidingWindowTransformer, frame_supervised
@@ -28,4 +29,5 @@ __all__ = [
     "SlidingWindowTransformer",
     "__version__",
     "frame_supervised",
+    "load",
 ]

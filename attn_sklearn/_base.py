@@ -38,6 +38,7 @@ from sklearn.utils.validation import (
 
 from ._architectures import attention_model, has_attention
 from ._masking import partially_padded_steps, step_mask
+from ._persistence import save_estimator
 
 _PREDICT_BATCH_SIZE = 1024
 
@@ -311,6 +312,27 @@ class SequenceEstimatorBase(BaseWrapper):
             self._attention_model = attention_model(self.model_)
         weights = self._attention_model.predict(X, batch_size=_PREDICT_BATCH_SIZE, verbose=0)
         return np.asarray(weights, dtype=np.float64)
+
+    def save(self, path):
+        """Save the fitted estimator to one file, without pickle.
+
+        The file holds the network in Keras' ``.keras`` format and the
+        estimator's parameters and fitted attributes as JSON; load it with
+        :func:`attn_sklearn.load`, which uses Keras' safe mode and needs no
+        custom objects. ``callbacks`` are not saved.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination file.
+
+        Returns
+        -------
+        path : pathlib.Path
+            The file written.
+        """
+        check_is_fitted(self, "model_")
+        return save_estimator(self, path)
 
     def __getstate__(self):
         # The attention model shares the fitted layers; it is rebuilt on demand.
