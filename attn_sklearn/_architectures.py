@@ -6,46 +6,103 @@ Padded steps (every feature equal to :data:`~attn_sklearn.MASK_VALUE`) are
 masked at the input and skipped by every layer after it.
 """
 
+from dataclasses import dataclass
+
 import keras
 
 from ._masking import MASK_VALUE
-from .layers import AttentionPooling
+from .layers import AttentionPooling, SequenceSelfAttention
 
-ATTENTION_LAYER_NAME = "attention"
+POOLING_LAYER_NAME = "attention"
+SELF_ATTENTION_LAYER_NAME = "self_attention"
+ATTENTION_TYPES = ("additive", "multiplicative", "linear", "self", "multihead", "none")
+SELF_ATTENTION_TYPES = ("self", "multihead")
 
 
-def _recurrent_stack(x, *, units, n_layers, dropout, bidirectional, last_returns_sequences=True):
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Hyperparameters of the recurrent trunk shared by every estimator.
+
+    ``attention`` picks the attention after the LSTM stack:
+
+    * ``"additive"``, ``"multiplicative"``, ``"linear"``: attention pooling
+      with that score;
+    * ``"self"``: single-head self-attention (``self_attention_score``,
+      ``attention_width``, ``causal``), then additive pooling;
+    * ``"multihead"``: ``n_heads``-head self-attention with ``key_dim``, then
+      additive pooling;
+    * ``"none"``: no attention, the last LSTM state (an ablation).
+
+    ``residual`` adds the self-attention output back to its input (seed 002's
+    residual variant) and ``layer_norm`` normalises the sequence fed to the
+    pooling; both only change ``"self"`` and ``"multihead"`` networks, apart
+    from ``layer_norm`` which also normalises the LSTM outputs of the pooling
+    types.
+    """
+
+    units: int = 64
+    n_layers: int = 1
+    dropout: float = 0.0
+    bidirectional: bool = False
+    attention: str = "additive"
+    n_heads: int = 4
+    key_dim: int | None = None
+    self_attention_score: str = "multiplicative"
+    attention_width: int | None = None
+    causal: bool = False
+    residual: bool = False
+    layer_norm: bool = False
+
+
+def _recurrent_stack(x, spec, last_returns_sequences=True):
     """Stacked LSTMs; the mask flows through every layer."""
-    for i in range(n_layers):
-        return_sequences = last_returns_sequences or i < n_layers - 1
+    for i in range(spec.n_layers):
+        return_sequences = last_returns_sequences or i < spec.n_layers - 1
         lstm = keras.layers.LSTM(
-            units, return_sequences=return_sequences, dropout=dropout, name=f"lstm_{i}"
+            spec.units, return_sequences=return_sequences, dropout=spec.dropout, name=f"lstm_{i}"
         )
-        if bidirectional:
+        if spec.bidirectional:
             lstm = keras.layers.Bidirectional(lstm, name=f"bidirectional_{i}")
         x = lstm(x)
     return x
 
 
-def build_attention_lstm(
-    *,
-    n_features,
-    n_outputs,
-    units,
-    n_layers,
-    dropout,
-    bidirectional,
-    attention_score,
-    output_activation,
-    loss,
-    learning_rate,
-    metrics=None,
-):
+def sequence_trunk(x, spec):
+    """LSTM stack and attention on a masked sequence tensor; returns one vector per sequence."""
+    if spec.attention == "none":
+        return _recurrent_stack(x, spec, last_returns_sequences=False)
+    x = _recurrent_stack(x, spec)
+    if spec.attention in SELF_ATTENTION_TYPES:
+        multihead = spec.attention == "multihead"
+        attended, _ = SequenceSelfAttention(
+            n_heads=spec.n_heads if multihead else 1,
+            key_dim=spec.key_dim if multihead else None,
+            score="multiplicative" if multihead else spec.self_attention_score,
+            attention_width=spec.attention_width,
+            causal=spec.causal,
+            name=SELF_ATTENTION_LAYER_NAME,
+        )(x, return_attention=True)
+        x = keras.layers.Add(name="residual")([x, attended]) if spec.residual else attended
+    if spec.layer_norm:
+        x = keras.layers.LayerNormalization(name="layer_norm")(x)
+    score = spec.attention if spec.attention not in SELF_ATTENTION_TYPES else "additive"
+    context, _ = AttentionPooling(score=score, name=POOLING_LAYER_NAME)(x, return_attention=True)
+    return context
+
+
+def compile_head(inputs, context, *, n_outputs, output_activation, loss, learning_rate, name):
+    """Add the output layer and compile with Adam."""
+    outputs = keras.layers.Dense(n_outputs, activation=output_activation, name="output")(context)
+    model = keras.Model(inputs, outputs, name=name)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss)
+    return model
+
+
+def build_attention_lstm(*, n_features, n_outputs, spec, output_activation, loss, learning_rate):
     """Build and compile ``Masking -> LSTM x n_layers -> attention -> Dense``.
 
     This is seed 001's network (``LSTM(64, return_sequences=True)`` ->
-    attention pooling -> ``Dense``) generalised to stacked, optionally
-    bidirectional layers and any number of outputs.
+    attention pooling -> ``Dense``) generalised by :class:`NetworkSpec`.
 
     Parameters
     ----------
@@ -53,66 +110,54 @@ def build_attention_lstm(
         Features per time step.
     n_outputs : int
         Width of the output layer.
-    units : int
-        LSTM units per direction.
-    n_layers : int
-        Number of stacked LSTM layers.
-    dropout : float
-        Dropout on the inputs of every LSTM layer.
-    bidirectional : bool
-        Wrap every LSTM in ``keras.layers.Bidirectional``.
-    attention_score : {"additive", "linear", "none"}
-        Scoring function of :class:`~attn_sklearn.layers.AttentionPooling`;
-        ``"none"`` feeds the last LSTM state to the output layer instead.
+    spec : NetworkSpec
+        Trunk hyperparameters.
     output_activation : str
         Activation of the output layer (``"linear"``, ``"sigmoid"``, ``"softmax"``).
     loss : str
         Keras loss name.
     learning_rate : float
         Adam learning rate.
-    metrics : list of str, optional
-        Keras metrics to track.
 
     Returns
     -------
     model : keras.Model
-        Compiled model with one output, the prediction. The attention weights
-        are the second output of the layer named ``"attention"``.
+        Compiled model with one output, the prediction. Attention weights are
+        the second outputs of the layers named ``"attention"`` (pooling) and
+        ``"self_attention"``.
     """
     inputs = keras.Input(shape=(None, n_features), name="sequence")
     x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(inputs)
-    pooled = attention_score != "none"
-    x = _recurrent_stack(
-        x,
-        units=units,
-        n_layers=n_layers,
-        dropout=dropout,
-        bidirectional=bidirectional,
-        last_returns_sequences=pooled,
+    context = sequence_trunk(x, spec)
+    return compile_head(
+        inputs,
+        context,
+        n_outputs=n_outputs,
+        output_activation=output_activation,
+        loss=loss,
+        learning_rate=learning_rate,
+        name="attention_lstm",
     )
-    if pooled:
-        context, _ = AttentionPooling(score=attention_score, name=ATTENTION_LAYER_NAME)(
-            x, return_attention=True
-        )
-    else:  # ablation: the last real step's state, no attention
-        context = x
-    outputs = keras.layers.Dense(n_outputs, activation=output_activation, name="output")(context)
-    model = keras.Model(inputs, outputs, name="attention_lstm")
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss, metrics=metrics
-    )
-    return model
 
 
 def has_attention(model):
     """Whether ``model`` pools with attention (``False`` for ``attention="none"``)."""
-    return any(layer.name == ATTENTION_LAYER_NAME for layer in model.layers)
+    return any(layer.name == POOLING_LAYER_NAME for layer in model.layers)
+
+
+def has_self_attention(model):
+    """Whether ``model`` has a self-attention block (``"self"`` or ``"multihead"``)."""
+    return any(layer.name == SELF_ATTENTION_LAYER_NAME for layer in model.layers)
 
 
 def attention_model(model):
-    """Return a model that maps the inputs of ``model`` to its attention weights.
+    """A model from the inputs of ``model`` to its attention weights.
 
+    Its outputs are the pooling weights ``(batch, T)`` and, when the network
+    has self-attention, the self-attention weights ``(batch, heads, T, T)``.
     It shares its layers (and so its trained weights) with ``model``.
     """
-    _, weights = model.get_layer(ATTENTION_LAYER_NAME).output
-    return keras.Model(model.inputs, weights, name="attention_weights")
+    outputs = [model.get_layer(POOLING_LAYER_NAME).output[1]]
+    if has_self_attention(model):
+        outputs.append(model.get_layer(SELF_ATTENTION_LAYER_NAME).output[1])
+    return keras.Model(model.inputs, outputs, name="attention_weights")

@@ -36,7 +36,14 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from ._architectures import attention_model, has_attention
+from ._architectures import (
+    ATTENTION_TYPES,
+    NetworkSpec,
+    attention_model,
+    has_attention,
+    has_self_attention,
+)
+from ._explain import attention_frame, step_importance
 from ._masking import partially_padded_steps, step_mask
 from ._persistence import save_estimator
 
@@ -84,7 +91,14 @@ class SequenceEstimatorBase(BaseWrapper):
         "n_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "attention": [StrOptions({"additive", "linear", "none"})],
+        "attention": [StrOptions(set(ATTENTION_TYPES))],
+        "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "key_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "self_attention_score": [StrOptions({"multiplicative", "additive"})],
+        "attention_width": [Interval(Integral, 1, None, closed="left"), None],
+        "causal": ["boolean"],
+        "residual": ["boolean"],
+        "layer_norm": ["boolean"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -102,6 +116,13 @@ class SequenceEstimatorBase(BaseWrapper):
         bidirectional=False,
         dropout=0.0,
         attention="additive",
+        n_heads=4,
+        key_dim=None,
+        self_attention_score="multiplicative",
+        attention_width=None,
+        causal=False,
+        residual=False,
+        layer_norm=False,
         learning_rate=3e-3,
         epochs=100,
         batch_size=32,
@@ -116,6 +137,13 @@ class SequenceEstimatorBase(BaseWrapper):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.attention = attention
+        self.n_heads = n_heads
+        self.key_dim = key_dim
+        self.self_attention_score = self_attention_score
+        self.attention_width = attention_width
+        self.causal = causal
+        self.residual = residual
+        self.layer_norm = layer_norm
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -157,7 +185,33 @@ class SequenceEstimatorBase(BaseWrapper):
             The fitted estimator.
         """
         self._validate_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        sample_weight = self._training_sample_weight(y, sample_weight)
         return super().fit(X, y, sample_weight=sample_weight)
+
+    def _training_sample_weight(self, y, sample_weight):
+        """Per-sample loss weights; subclasses fold in class weights."""
+        return sample_weight
+
+    def _network_spec(self):
+        """The trunk hyperparameters, as the architecture builders take them."""
+        return NetworkSpec(
+            units=self.units,
+            n_layers=self.n_layers,
+            dropout=self.dropout,
+            bidirectional=self.bidirectional,
+            attention=self.attention,
+            n_heads=self.n_heads,
+            key_dim=self.key_dim,
+            self_attention_score=self.self_attention_score,
+            attention_width=self.attention_width,
+            causal=self.causal,
+            residual=self.residual,
+            layer_norm=self.layer_norm,
+        )
 
     def _initialize(self, X, y=None):
         # Replaces scikeras' version, which seeds NumPy/TF process-wide.
@@ -286,32 +340,56 @@ class SequenceEstimatorBase(BaseWrapper):
         X, _ = self._validate_data(X)
         return self.model_.predict(X, batch_size=_PREDICT_BATCH_SIZE, verbose=0)
 
-    def explain(self, X):
-        """Attention weight each time step received.
+    def explain(self, X, *, full=False, as_frame=False, step_labels=None):
+        """Attention each time step received.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
             Sequences, as for ``predict``. Rows are processed in batches, so
             any number of rows fits in memory.
+        full : bool, default=False
+            Return the self-attention weights ``(n_samples, n_heads, T, T)``
+            (rows are query steps) instead of per-step importances; only for
+            ``attention="self"`` or ``"multihead"``.
+        as_frame : bool, default=False
+            Return a tidy ``pandas.DataFrame`` (``sample, step, weight``, or
+            ``sample, head, query_step, step, weight`` with ``full``) with one
+            row per real step.
+        step_labels : array-like of shape (n_timesteps,), default=None
+            Labels for the ``step`` columns of the frame, e.g. timestamps.
 
         Returns
         -------
-        weights : ndarray of shape (n_samples, n_timesteps)
-            Non-negative weights, aligned with the time steps of ``X``. Each
-            row sums to 1 over its real steps and is exactly 0 on padding.
+        weights : ndarray of shape (n_samples, n_timesteps) or DataFrame
+            Non-negative per-step importances aligned with the time steps of
+            ``X``: each row sums to 1 over its real steps and is exactly 0 on
+            padding. For pooling attention they are the pooling weights; for
+            self-attention, the pooling weights carried back through the
+            head-averaged self-attention (attention rollout).
         """
         check_is_fitted(self, "model_")
         if not has_attention(self.model_):
             raise ValueError(
                 "explain() needs an attention layer, but this estimator was fitted with "
-                "attention='none'; refit it with attention='additive' or 'linear'."
+                "attention='none'; refit it with another attention type."
+            )
+        if full and not has_self_attention(self.model_):
+            raise ValueError(
+                "full=True needs self-attention weights (attention='self' or 'multihead'); "
+                f"this estimator was fitted with attention={self.attention!r}."
             )
         X, _ = self._validate_data(X)
         if getattr(self, "_attention_model", None) is None:
             self._attention_model = attention_model(self.model_)
-        weights = self._attention_model.predict(X, batch_size=_PREDICT_BATCH_SIZE, verbose=0)
-        return np.asarray(weights, dtype=np.float64)
+        outputs = self._attention_model.predict(X, batch_size=_PREDICT_BATCH_SIZE, verbose=0)
+        if not isinstance(outputs, list | tuple):
+            outputs = [outputs]
+        outputs = [np.asarray(w, dtype=np.float64) for w in outputs]
+        weights = outputs[1] if full else step_importance(*outputs)
+        if as_frame:
+            return attention_frame(weights, step_mask(X), step_labels)
+        return weights
 
     def save(self, path):
         """Save the fitted estimator to one file, without pickle.

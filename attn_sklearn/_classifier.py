@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._architectures import build_attention_lstm
 from ._base import SequenceEstimatorBase
+from ._docstrings import fill_doc
 
 
 class _LabelEncoder(TransformerMixin, BaseEstimator):
@@ -40,6 +41,7 @@ class _LabelEncoder(TransformerMixin, BaseEstimator):
         return self.classes[np.argmax(proba, axis=1)]
 
 
+@fill_doc
 class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
     """Attention LSTM classifier for (possibly padded) sequences.
 
@@ -52,37 +54,15 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
 
     Parameters
     ----------
-    units : int, default=64
-        LSTM units per layer (and direction).
-    n_layers : int, default=1
-        Number of stacked LSTM layers.
-    bidirectional : bool, default=False
-        Read sequences in both directions.
-    dropout : float, default=0.0
-        Dropout rate on the inputs of every LSTM layer.
-    attention : {"additive", "linear", "none"}, default="additive"
-        Scoring of the attention pooling; ``"none"`` uses the last LSTM
-        state instead (an ablation without attention).
-    learning_rate : float, default=3e-3
-        Adam learning rate.
-    epochs : int, default=100
-        Maximum number of passes over the training data.
-    batch_size : int, default=32
-        Mini-batch size.
+    %(network_parameters)s
+    %(training_parameters)s
     validation_fraction : float, default=0.1
         Fraction of the rows held out, stratified by class, to monitor early
         stopping. ``0`` monitors the training loss instead.
-    patience : int or None, default=15
-        Epochs without improvement before training stops and the best weights
-        are restored. ``None`` trains for all ``epochs``.
+    %(patience)s
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn.
-    callbacks : list of keras.callbacks.Callback or None, default=None
-        Extra Keras callbacks for training (checkpoints, TensorBoard, ...).
-    random_state : int, RandomState instance or None, default=None
-        Seed for initialisation, dropout, shuffling and the validation split.
-    verbose : int, default=0
-        Keras' training verbosity.
+    %(runtime_parameters)s
 
     Attributes
     ----------
@@ -125,6 +105,13 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         bidirectional=False,
         dropout=0.0,
         attention="additive",
+        n_heads=4,
+        key_dim=None,
+        self_attention_score="multiplicative",
+        attention_width=None,
+        causal=False,
+        residual=False,
+        layer_norm=False,
         learning_rate=3e-3,
         epochs=100,
         batch_size=32,
@@ -141,6 +128,13 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
             bidirectional=bidirectional,
             dropout=dropout,
             attention=attention,
+            n_heads=n_heads,
+            key_dim=key_dim,
+            self_attention_score=self_attention_score,
+            attention_width=attention_width,
+            causal=causal,
+            residual=residual,
+            layer_norm=layer_norm,
             learning_rate=learning_rate,
             epochs=epochs,
             batch_size=batch_size,
@@ -178,14 +172,17 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         self : object
             The fitted classifier.
         """
-        self._validate_params()
-        if self.class_weight is not None:
-            labels = self._check_target(y, reset=False, record=False)
-            weights = compute_sample_weight(self.class_weight, labels)
-            if sample_weight is not None:
-                weights = weights * np.asarray(sample_weight, dtype=np.float64)
-            sample_weight = weights
         return super().fit(X, y, sample_weight=sample_weight)
+
+    def _training_sample_weight(self, y, sample_weight):
+        if self.class_weight is None:
+            return sample_weight
+        weights = compute_sample_weight(
+            self.class_weight, self._check_target(y, reset=False, record=False)
+        )
+        if sample_weight is not None:
+            weights = weights * np.asarray(sample_weight, dtype=np.float64)
+        return weights
 
     def _check_target(self, y, *, reset, record=True):
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
@@ -241,11 +238,7 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         return build_attention_lstm(
             n_features=self.n_step_features_in_,
             n_outputs=1 if binary else len(self.classes_),
-            units=self.units,
-            n_layers=self.n_layers,
-            dropout=self.dropout,
-            bidirectional=self.bidirectional,
-            attention_score=self.attention,
+            spec=self._network_spec(),
             output_activation="sigmoid" if binary else "softmax",
             loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
             learning_rate=self.learning_rate,

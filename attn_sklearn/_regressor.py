@@ -6,6 +6,7 @@ from sklearn.utils.validation import check_array
 
 from ._architectures import build_attention_lstm
 from ._base import SequenceEstimatorBase
+from ._docstrings import fill_doc
 
 
 class _TargetStandardizer(TransformerMixin, BaseEstimator):
@@ -31,6 +32,7 @@ class _TargetStandardizer(TransformerMixin, BaseEstimator):
         return y.ravel() if self.ndim_ == 1 else y
 
 
+@fill_doc
 class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
     """Attention LSTM regressor for sequences and time-series windows.
 
@@ -43,39 +45,14 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
 
     Parameters
     ----------
-    units : int, default=64
-        LSTM units per layer (and direction).
-    n_layers : int, default=1
-        Number of stacked LSTM layers.
-    bidirectional : bool, default=False
-        Read sequences in both directions. Leave ``False`` for forecasting
-        windows, where the newest step matters most.
-    dropout : float, default=0.0
-        Dropout rate on the inputs of every LSTM layer.
-    attention : {"additive", "linear", "none"}, default="additive"
-        Scoring of the attention pooling: ``"additive"`` is
-        ``v . tanh(W h_t + b)``, ``"linear"`` is seed 001's ``w . h_t + b``,
-        ``"none"`` uses the last LSTM state instead (an ablation).
-    learning_rate : float, default=3e-3
-        Adam learning rate.
-    epochs : int, default=100
-        Maximum number of passes over the training data.
-    batch_size : int, default=32
-        Mini-batch size.
+    %(network_parameters)s
+    %(training_parameters)s
     validation_fraction : float, default=0.1
         Fraction of the rows, taken from the end (rows are assumed to be in
         time order), held out to monitor early stopping. ``0`` monitors the
         training loss instead.
-    patience : int or None, default=15
-        Epochs without improvement before training stops and the best weights
-        are restored. ``None`` trains for all ``epochs``.
-    callbacks : list of keras.callbacks.Callback or None, default=None
-        Extra Keras callbacks for training (checkpoints, TensorBoard, ...).
-    random_state : int, RandomState instance or None, default=None
-        Seed for weight initialisation, dropout and shuffling. With an int,
-        ``fit`` is reproducible on CPU and leaves global random state untouched.
-    verbose : int, default=0
-        Keras' training verbosity.
+    %(patience)s
+    %(runtime_parameters)s
 
     Attributes
     ----------
@@ -143,11 +120,7 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
         return build_attention_lstm(
             n_features=self.n_step_features_in_,
             n_outputs=self.n_outputs_,
-            units=self.units,
-            n_layers=self.n_layers,
-            dropout=self.dropout,
-            bidirectional=self.bidirectional,
-            attention_score=self.attention,
+            spec=self._network_spec(),
             output_activation="linear",
             loss="mse",
             learning_rate=self.learning_rate,

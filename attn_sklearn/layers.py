@@ -8,7 +8,8 @@ contain it pickle, save to ``.keras`` and load under Keras' safe mode without
 import keras
 from keras import ops
 
-_SCORES = ("linear", "additive")
+_SCORES = ("additive", "multiplicative", "linear")
+_SELF_SCORES = ("multiplicative", "additive")
 
 
 def masked_softmax(scores, mask=None):
@@ -49,6 +50,22 @@ def masked_softmax(scores, mask=None):
     return exp / ops.maximum(total, keras.backend.epsilon())
 
 
+def last_real_step(inputs, mask=None):
+    """The output at each sequence's last real step, shape (batch, n_channels).
+
+    With post-padding that is not the last position, so it is found from the
+    mask rather than by indexing ``inputs[:, -1]``.
+    """
+    n_steps = ops.shape(inputs)[1]
+    positions = ops.arange(n_steps, dtype="int32")
+    if mask is None:
+        last = ops.full((ops.shape(inputs)[0],), n_steps - 1, dtype="int32")
+    else:
+        last = ops.max(ops.where(mask, positions[None, :], 0), axis=1)
+    pick = ops.cast(ops.equal(positions[None, :], last[:, None]), inputs.dtype)
+    return ops.einsum("bt,btd->bd", pick, inputs)
+
+
 @keras.saving.register_keras_serializable(package="attn_sklearn")
 class AttentionPooling(keras.layers.Layer):
     """Pool a sequence into one vector with learned per-step attention.
@@ -59,9 +76,11 @@ class AttentionPooling(keras.layers.Layer):
 
     Parameters
     ----------
-    score : {"additive", "linear"}, default="additive"
-        How a step is scored. ``"additive"`` (Bahdanau):
-        ``v . tanh(W h_t + b)``; ``"linear"`` (seed 001): ``w . h_t + b``.
+    score : {"additive", "multiplicative", "linear"}, default="additive"
+        How a step is scored. ``"additive"`` (Bahdanau, seed 003):
+        ``v . tanh(W h_t + b)``; ``"multiplicative"`` (Luong's general
+        score): ``h_t . W q / sqrt(d)`` with the query ``q`` the last real step;
+        ``"linear"`` (seed 001): ``w . h_t + b``.
     units : int, default=None
         Width of the hidden scoring layer for ``"additive"``; ``None`` uses
         the input width.
@@ -107,18 +126,27 @@ class AttentionPooling(keras.layers.Layer):
             )
             self.b_hidden = self.add_weight(name="b_hidden", shape=(hidden,), initializer="zeros")
             self.v = self.add_weight(name="v", shape=(hidden, 1), initializer="glorot_uniform")
+        elif self.score == "multiplicative":
+            self.w_query = self.add_weight(
+                name="w_query", shape=(channels, channels), initializer="glorot_uniform"
+            )
         else:
             self.v = self.add_weight(name="v", shape=(channels, 1), initializer="glorot_uniform")
             self.b = self.add_weight(name="b", shape=(1,), initializer="zeros")
 
-    def call(self, inputs, mask=None, return_attention=False):
+    def _scores(self, inputs, mask):
         if self.score == "additive":
             hidden = ops.tanh(ops.matmul(inputs, self.w_hidden) + self.b_hidden)
-            scores = ops.squeeze(ops.matmul(hidden, self.v), axis=-1)
-        else:
-            scores = ops.squeeze(ops.matmul(inputs, self.v), axis=-1) + self.b
-        weights = masked_softmax(scores, mask)
-        context = ops.sum(inputs * ops.expand_dims(weights, -1), axis=1)
+            return ops.squeeze(ops.matmul(hidden, self.v), axis=-1)
+        if self.score == "linear":
+            return ops.squeeze(ops.matmul(inputs, self.v), axis=-1) + self.b
+        query = ops.matmul(last_real_step(inputs, mask), self.w_query)
+        scale = ops.sqrt(ops.cast(ops.shape(inputs)[-1], inputs.dtype))
+        return ops.einsum("btd,bd->bt", inputs, query) / scale
+
+    def call(self, inputs, mask=None, return_attention=False):
+        weights = masked_softmax(self._scores(inputs, mask), mask)
+        context = ops.einsum("bt,btd->bd", weights, inputs)
         if return_attention:
             return context, weights
         return context
@@ -129,3 +157,158 @@ class AttentionPooling(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "score": self.score, "units": self.units}
+
+
+@keras.saving.register_keras_serializable(package="attn_sklearn")
+class SequenceSelfAttention(keras.layers.Layer):
+    """Masked (multi-head) self-attention over a sequence, for Keras 3.
+
+    Every step attends to the other real steps of its sequence; the output has
+    the input's shape, so it can be added back (``residual``) and pooled. It
+    rebuilds the useful options of keras-self-attention's ``SeqSelfAttention``
+    (additive or multiplicative scores, a local ``attention_width``, history
+    only) and multi-head attention, with three guarantees that neither that
+    library nor Keras' ``MultiHeadAttention`` with ``return_attention_scores``
+    gives together: padded keys get exactly zero weight, the causal and local
+    masks are honoured while the scores are returned, and a sequence's result
+    does not depend on how much padding it carries.
+
+    Parameters
+    ----------
+    n_heads : int, default=1
+        Number of attention heads.
+    key_dim : int, default=None
+        Size of each head's queries, keys and values; ``None`` uses
+        ``n_channels // n_heads`` (at least 1).
+    score : {"multiplicative", "additive"}, default="multiplicative"
+        ``q_t . k_s / sqrt(key_dim)`` or ``v . tanh(q_t + k_s + b)``.
+    attention_width : int, default=None
+        Attend only to steps at most ``attention_width // 2`` away (or, when
+        ``causal``, to the last ``attention_width`` steps up to and including
+        the query). ``None`` attends to the whole sequence.
+    causal : bool, default=False
+        Attend only to the query step and earlier ones (history only).
+    **kwargs
+        Standard layer keyword arguments.
+
+    Call arguments
+    --------------
+    inputs : tensor of shape (batch, n_timesteps, n_channels)
+    mask : bool tensor of shape (batch, n_timesteps), optional
+    return_attention : bool, default=False
+        Also return the weights, of shape (batch, n_heads, n_timesteps, n_timesteps),
+        rows indexed by query step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = SequenceSelfAttention(n_heads=2, causal=True)
+    >>> out, weights = layer(np.ones((1, 4, 6), "float32"), return_attention=True)
+    >>> tuple(out.shape), tuple(weights.shape)
+    ((1, 4, 6), (1, 2, 4, 4))
+    >>> float(np.asarray(weights)[0, 0, 0, 1])  # the first step cannot see the second
+    0.0
+    """
+
+    def __init__(
+        self,
+        n_heads=1,
+        key_dim=None,
+        score="multiplicative",
+        attention_width=None,
+        causal=False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for name, value in (
+            ("n_heads", n_heads),
+            ("key_dim", key_dim),
+            ("attention_width", attention_width),
+        ):
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(
+                    f"Expected {name} to be a positive integer. Received: {name}={value!r}"
+                )
+        if score not in _SELF_SCORES:
+            raise ValueError(
+                f"Expected score to be one of {set(_SELF_SCORES)}. Received: score={score!r}"
+            )
+        self.n_heads = n_heads
+        self.key_dim = key_dim
+        self.score = score
+        self.attention_width = attention_width
+        self.causal = bool(causal)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        heads, size = self.n_heads, self.key_dim or max(1, channels // self.n_heads)
+        for name in ("w_query", "w_key", "w_value"):
+            setattr(
+                self,
+                name,
+                self.add_weight(
+                    name=name, shape=(channels, heads, size), initializer="glorot_uniform"
+                ),
+            )
+        self.w_output = self.add_weight(
+            name="w_output", shape=(heads, size, channels), initializer="glorot_uniform"
+        )
+        self.b_output = self.add_weight(name="b_output", shape=(channels,), initializer="zeros")
+        if self.score == "additive":
+            self.b_score = self.add_weight(name="b_score", shape=(heads, size), initializer="zeros")
+            self.v_score = self.add_weight(
+                name="v_score", shape=(heads, size), initializer="glorot_uniform"
+            )
+
+    def _allowed(self, n_steps, mask):
+        """Boolean (batch or 1, 1, query, key): which keys each query may attend to."""
+        positions = ops.arange(n_steps, dtype="int32")
+        offset = positions[:, None] - positions[None, :]  # query minus key
+        allowed = ops.ones((n_steps, n_steps), dtype="bool")
+        if self.causal:
+            allowed = ops.logical_and(allowed, offset >= 0)
+        if self.attention_width is not None:
+            if self.causal:
+                near = offset < self.attention_width
+            else:
+                near = ops.abs(offset) <= self.attention_width // 2
+            allowed = ops.logical_and(allowed, near)
+        allowed = allowed[None, None, :, :]
+        if mask is not None:
+            allowed = ops.logical_and(allowed, ops.cast(mask, "bool")[:, None, None, :])
+        return allowed
+
+    def call(self, inputs, mask=None, return_attention=False):
+        query = ops.einsum("btd,dhk->bhtk", inputs, self.w_query)
+        key = ops.einsum("btd,dhk->bhtk", inputs, self.w_key)
+        value = ops.einsum("btd,dhk->bhtk", inputs, self.w_value)
+        if self.score == "multiplicative":
+            size = ops.cast(ops.shape(query)[-1], inputs.dtype)
+            scores = ops.einsum("bhtk,bhsk->bhts", query, key) / ops.sqrt(size)
+        else:
+            hidden = ops.tanh(
+                query[:, :, :, None, :]
+                + key[:, :, None, :, :]
+                + self.b_score[None, :, None, None, :]
+            )
+            scores = ops.einsum("bhtsk,hk->bhts", hidden, self.v_score)
+        weights = masked_softmax(scores, self._allowed(ops.shape(inputs)[1], mask))
+        attended = ops.einsum("bhts,bhsk->bhtk", weights, value)
+        outputs = ops.einsum("bhtk,hkd->btd", attended, self.w_output) + self.b_output
+        if return_attention:
+            return outputs, weights
+        return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        return mask
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "n_heads": self.n_heads,
+            "key_dim": self.key_dim,
+            "score": self.score,
+            "attention_width": self.attention_width,
+            "causal": self.causal,
+        }

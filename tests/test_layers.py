@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from attn_sklearn import MASK_VALUE
-from attn_sklearn._architectures import attention_model, build_attention_lstm
+from attn_sklearn._architectures import NetworkSpec, attention_model, build_attention_lstm
 from attn_sklearn.layers import AttentionPooling, masked_softmax
 
 
@@ -44,11 +44,7 @@ def test_model_with_pooling_saves_and_loads_in_safe_mode(tmp_path):
     model = build_attention_lstm(
         n_features=2,
         n_outputs=1,
-        units=4,
-        n_layers=1,
-        dropout=0.0,
-        bidirectional=False,
-        attention_score="additive",
+        spec=NetworkSpec(units=4, attention="multihead", n_heads=2, causal=True),
         output_activation="linear",
         loss="mse",
         learning_rate=1e-3,
@@ -58,20 +54,18 @@ def test_model_with_pooling_saves_and_loads_in_safe_mode(tmp_path):
     model.save(path)
     loaded = keras.saving.load_model(path, safe_mode=True)  # no custom_objects needed
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
-    weights = attention_model(loaded).predict(x, verbose=0)
-    assert weights.shape == (3, 6)
-    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-5)
+    pooling, self_attention = attention_model(loaded).predict(x, verbose=0)
+    assert pooling.shape == (3, 6) and self_attention.shape == (3, 2, 6, 6)
+    np.testing.assert_allclose(pooling.sum(axis=1), 1.0, rtol=1e-5)
+    # Causal: no step attends to a later one.
+    assert np.all(np.triu(self_attention, k=1) == 0)
 
 
 def test_network_masks_the_padding_marker_but_not_zeros():
     model = build_attention_lstm(
         n_features=1,
         n_outputs=1,
-        units=4,
-        n_layers=2,
-        dropout=0.0,
-        bidirectional=True,
-        attention_score="linear",
+        spec=NetworkSpec(units=4, n_layers=2, bidirectional=True, attention="linear"),
         output_activation="linear",
         loss="mse",
         learning_rate=1e-3,

@@ -1,0 +1,65 @@
+"""Turning a network's attention weights into per-step importances and tables."""
+
+import numpy as np
+
+
+def step_importance(pooling, self_attention=None):
+    """Per-step importance, ``(n_samples, n_timesteps)``, rows summing to 1 over real steps.
+
+    Without self-attention it is the pooling weights. With it, the pooled
+    vector is a mix of attended steps, each itself a mix of input steps, so the
+    importance of input step ``s`` is ``sum_t pooling[t] * mean_h A[h, t, s]``
+    (attention rollout). Padded steps get 0 from both factors.
+    """
+    if self_attention is None:
+        return pooling
+    return np.einsum("bt,bts->bs", pooling, self_attention.mean(axis=1))
+
+
+def _labels(step_labels, n_steps):
+    if step_labels is None:
+        return np.arange(n_steps)
+    labels = np.asarray(step_labels)
+    if labels.shape != (n_steps,):
+        raise ValueError(
+            f"step_labels must have one label per time step ({n_steps}); "
+            f"received {labels.shape[0] if labels.ndim else 'a scalar'}."
+        )
+    return labels
+
+
+def attention_frame(weights, real, step_labels=None):
+    """Tidy table of attention weights, one row per real (sample, [head, query,] step).
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_samples, T) or (n_samples, n_heads, T, T)
+    real : bool ndarray of shape (n_samples, T)
+        Real (non-padded) steps; padded steps are left out of the table.
+    step_labels : array-like of shape (T,), default=None
+        Labels of the time steps (e.g. timestamps); positions when ``None``.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        Columns ``sample, step, weight`` or ``sample, head, query_step, step, weight``.
+    """
+    import pandas as pd
+
+    labels = _labels(step_labels, weights.shape[-1])
+    if weights.ndim == 2:
+        sample, step = np.nonzero(real)
+        return pd.DataFrame(
+            {"sample": sample, "step": labels[step], "weight": weights[sample, step]}
+        )
+    keep = real[:, None, :, None] & real[:, None, None, :]
+    sample, head, query, step = np.nonzero(np.broadcast_to(keep, weights.shape))
+    return pd.DataFrame(
+        {
+            "sample": sample,
+            "head": head,
+            "query_step": labels[query],
+            "step": labels[step],
+            "weight": weights[sample, head, query, step],
+        }
+    )
