@@ -31,6 +31,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names,
     _check_n_features,
+    _check_sample_weight,
     check_array,
     check_consistent_length,
     check_is_fitted,
@@ -64,6 +65,13 @@ def _seeded_python_random(seed):
 def _draw_seed(random_state):
     """An int seed from ``random_state``; ``None`` draws from NumPy's global RNG, as in sklearn."""
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def take_rows(data, rows):
+    """Rows of an array, or of every array of a dict of modalities."""
+    if isinstance(data, dict):
+        return {name: values[rows] for name, values in data.items()}
+    return data[rows]
 
 
 def _batches(arrays, batch_size, shuffle_seed=None):
@@ -228,7 +236,7 @@ class SequenceEstimatorBase(BaseWrapper):
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
         if sample_weight is None:
-            sample_weight = np.ones(len(X), dtype=np.float32)
+            sample_weight = np.ones(len(y), dtype=np.float32)
         train, val = self._validation_split(X, y, np.asarray(sample_weight, np.float32))
         callbacks = list(self._fit_callbacks)
         if self.patience is not None:
@@ -259,6 +267,19 @@ class SequenceEstimatorBase(BaseWrapper):
             self.history_ = {}
         for key, values in history.history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
+
+    @staticmethod
+    def _validate_sample_weight(X, y, sample_weight):
+        # scikeras' version sizes the weights from X, which may be a dict of modalities.
+        sample_weight = _check_sample_weight(sample_weight, y, dtype=np.float32)
+        if not np.any(sample_weight > 0):
+            raise ValueError(
+                "sample_weight must give at least one sample a positive weight; "
+                "received only zeros."
+            )
+        # Dropping zero-weight rows matches scikit-learn's semantics exactly.
+        keep = sample_weight != 0
+        return take_rows(X, keep), y[keep], sample_weight[keep]
 
     def _n_validation(self, n_samples):
         """Rows held out for early stopping: none when too few remain to train on."""
@@ -388,8 +409,13 @@ class SequenceEstimatorBase(BaseWrapper):
         outputs = [np.asarray(w, dtype=np.float64) for w in outputs]
         weights = outputs[1] if full else step_importance(*outputs)
         if as_frame:
-            return attention_frame(weights, step_mask(X), step_labels)
+            return attention_frame(weights, self._real_steps(X), step_labels)
         return weights
+
+    @staticmethod
+    def _real_steps(X):
+        """Boolean (n_samples, n_timesteps): the non-padded steps of validated ``X``."""
+        return step_mask(X)
 
     def save(self, path):
         """Save the fitted estimator to one file, without pickle.

@@ -11,7 +11,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._architectures import build_attention_lstm
-from ._base import SequenceEstimatorBase
+from ._base import SequenceEstimatorBase, take_rows
 from ._docstrings import fill_doc
 
 
@@ -218,20 +218,23 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
 
     def _validation_split(self, X, y, sample_weight):
         """Stratified, shuffled hold-out: data sorted by class must not leave a class out."""
-        n_val = self._n_validation(len(X))
+        n_val = self._n_validation(len(y))
         if n_val == 0:
             return (X, y, sample_weight), None
         labels = y.ravel()
         counts = np.bincount(labels.astype(int))
-        enough = counts.min() >= 2 and min(n_val, len(X) - n_val) >= len(counts)
+        enough = counts.min() >= 2 and min(n_val, len(y) - n_val) >= len(counts)
         stratify = labels if enough else None
         if stratify is None:
-            order = np.random.RandomState(self._seed).permutation(len(X))
+            order = np.random.RandomState(self._seed).permutation(len(y))
             train, val = order[n_val:], order[:n_val]
         else:
             splitter = StratifiedShuffleSplit(n_splits=1, test_size=n_val, random_state=self._seed)
-            train, val = next(splitter.split(X, stratify))
-        return (X[train], y[train], sample_weight[train]), (X[val], y[val], sample_weight[val])
+            train, val = next(splitter.split(labels, stratify))
+        return (
+            (take_rows(X, train), y[train], sample_weight[train]),
+            (take_rows(X, val), y[val], sample_weight[val]),
+        )
 
     def _keras_build_fn(self):
         binary = len(self.classes_) == 2

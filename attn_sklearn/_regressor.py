@@ -5,7 +5,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
 from sklearn.utils.validation import check_array
 
 from ._architectures import build_attention_lstm
-from ._base import SequenceEstimatorBase
+from ._base import SequenceEstimatorBase, take_rows
 from ._docstrings import fill_doc
 
 
@@ -110,11 +110,14 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
 
     def _validation_split(self, X, y, sample_weight):
         """Hold out the last rows: the future must not train the model that is judged on it."""
-        n_val = self._n_validation(len(X))
+        n_val = self._n_validation(len(y))
         if n_val == 0:
             return (X, y, sample_weight), None
-        cut = len(X) - n_val
-        return (X[:cut], y[:cut], sample_weight[:cut]), (X[cut:], y[cut:], sample_weight[cut:])
+        train, val = slice(0, len(y) - n_val), slice(len(y) - n_val, None)
+        return (
+            (take_rows(X, train), y[train], sample_weight[train]),
+            (take_rows(X, val), y[val], sample_weight[val]),
+        )
 
     def _keras_build_fn(self):
         return build_attention_lstm(
