@@ -9,6 +9,7 @@ masked at the input and skipped by every layer after it.
 from dataclasses import dataclass
 
 import keras
+import numpy as np
 
 from ._masking import MASK_VALUE
 from .layers import AttentionPooling, SequenceSelfAttention
@@ -17,6 +18,34 @@ POOLING_LAYER_NAME = "attention"
 SELF_ATTENTION_LAYER_NAME = "self_attention"
 ATTENTION_TYPES = ("additive", "multiplicative", "linear", "self", "multihead", "none")
 SELF_ATTENTION_TYPES = ("self", "multihead")
+
+
+class SeedStream:
+    """Distinct integer seeds for every random initialiser and dropout of one network.
+
+    Keras draws the seeds it is not given from Python's global ``random``,
+    which other threads (a Dask worker's event loop, say) also draw from, so
+    only explicit seeds make a fit reproducible everywhere.
+
+    Parameters
+    ----------
+    seed : int or None
+        ``None`` gives ``None`` seeds: Keras' own unseeded behaviour.
+    """
+
+    def __init__(self, seed):
+        self._rng = None if seed is None else np.random.default_rng(seed)
+
+    def __call__(self):
+        return None if self._rng is None else int(self._rng.integers(2**31 - 1))
+
+    def initializer(self, kind="glorot_uniform"):
+        """A Keras initializer of ``kind`` ("glorot_uniform" or "orthogonal") with its own seed."""
+        cls = {
+            "glorot_uniform": keras.initializers.GlorotUniform,
+            "orthogonal": keras.initializers.Orthogonal,
+        }[kind]
+        return cls(seed=self())
 
 
 @dataclass(frozen=True)
@@ -54,24 +83,43 @@ class NetworkSpec:
     layer_norm: bool = False
 
 
-def _recurrent_stack(x, spec, last_returns_sequences=True):
+def _lstm(spec, seeds, return_sequences, name, go_backwards=False):
+    return keras.layers.LSTM(
+        spec.units,
+        return_sequences=return_sequences,
+        dropout=spec.dropout,
+        kernel_initializer=seeds.initializer(),
+        recurrent_initializer=seeds.initializer("orthogonal"),
+        seed=seeds(),
+        go_backwards=go_backwards,
+        name=name,
+    )
+
+
+def _recurrent_stack(x, spec, seeds, last_returns_sequences=True):
     """Stacked LSTMs; the mask flows through every layer."""
     for i in range(spec.n_layers):
         return_sequences = last_returns_sequences or i < spec.n_layers - 1
-        lstm = keras.layers.LSTM(
-            spec.units, return_sequences=return_sequences, dropout=spec.dropout, name=f"lstm_{i}"
-        )
+        lstm = _lstm(spec, seeds, return_sequences, f"lstm_{i}")
         if spec.bidirectional:
-            lstm = keras.layers.Bidirectional(lstm, name=f"bidirectional_{i}")
+            # An explicit backward layer, so both directions get their own seeds.
+            backward = _lstm(spec, seeds, return_sequences, f"lstm_{i}_backward", True)
+            lstm = keras.layers.Bidirectional(
+                lstm, backward_layer=backward, name=f"bidirectional_{i}"
+            )
         x = lstm(x)
     return x
 
 
-def sequence_trunk(x, spec):
-    """LSTM stack and attention on a masked sequence tensor; returns one vector per sequence."""
+def sequence_trunk(x, spec, seeds=None):
+    """LSTM stack and attention on a masked sequence tensor; returns one vector per sequence.
+
+    ``seeds`` is a :class:`SeedStream`; ``None`` leaves Keras' initialisers unseeded.
+    """
+    seeds = seeds or SeedStream(None)
     if spec.attention == "none":
-        return _recurrent_stack(x, spec, last_returns_sequences=False)
-    x = _recurrent_stack(x, spec)
+        return _recurrent_stack(x, spec, seeds, last_returns_sequences=False)
+    x = _recurrent_stack(x, spec, seeds)
     if spec.attention in SELF_ATTENTION_TYPES:
         multihead = spec.attention == "multihead"
         attended, _ = SequenceSelfAttention(
@@ -80,25 +128,38 @@ def sequence_trunk(x, spec):
             score="multiplicative" if multihead else spec.self_attention_score,
             attention_width=spec.attention_width,
             causal=spec.causal,
+            seed=seeds(),
             name=SELF_ATTENTION_LAYER_NAME,
         )(x, return_attention=True)
         x = keras.layers.Add(name="residual")([x, attended]) if spec.residual else attended
     if spec.layer_norm:
         x = keras.layers.LayerNormalization(name="layer_norm")(x)
     score = spec.attention if spec.attention not in SELF_ATTENTION_TYPES else "additive"
-    context, _ = AttentionPooling(score=score, name=POOLING_LAYER_NAME)(x, return_attention=True)
+    context, _ = AttentionPooling(score=score, seed=seeds(), name=POOLING_LAYER_NAME)(
+        x, return_attention=True
+    )
     return context
 
 
-def compile_head(inputs, context, *, n_outputs, output_activation, loss, learning_rate, name):
+def compile_head(
+    inputs, context, *, n_outputs, output_activation, loss, learning_rate, name, seeds=None
+):
     """Add the output layer and compile with Adam."""
-    outputs = keras.layers.Dense(n_outputs, activation=output_activation, name="output")(context)
+    seeds = seeds or SeedStream(None)
+    outputs = keras.layers.Dense(
+        n_outputs,
+        activation=output_activation,
+        kernel_initializer=seeds.initializer(),
+        name="output",
+    )(context)
     model = keras.Model(inputs, outputs, name=name)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss)
     return model
 
 
-def build_attention_lstm(*, n_features, n_outputs, spec, output_activation, loss, learning_rate):
+def build_attention_lstm(
+    *, n_features, n_outputs, spec, output_activation, loss, learning_rate, seed=None
+):
     """Build and compile ``Masking -> LSTM x n_layers -> attention -> Dense``.
 
     This is seed 001's network (``LSTM(64, return_sequences=True)`` ->
@@ -118,6 +179,8 @@ def build_attention_lstm(*, n_features, n_outputs, spec, output_activation, loss
         Keras loss name.
     learning_rate : float
         Adam learning rate.
+    seed : int, default=None
+        Seed of every initialiser and dropout; ``None`` leaves them unseeded.
 
     Returns
     -------
@@ -128,7 +191,8 @@ def build_attention_lstm(*, n_features, n_outputs, spec, output_activation, loss
     """
     inputs = keras.Input(shape=(None, n_features), name="sequence")
     x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(inputs)
-    context = sequence_trunk(x, spec)
+    seeds = SeedStream(seed)
+    context = sequence_trunk(x, spec, seeds)
     return compile_head(
         inputs,
         context,
@@ -137,6 +201,7 @@ def build_attention_lstm(*, n_features, n_outputs, spec, output_activation, loss
         loss=loss,
         learning_rate=learning_rate,
         name="attention_lstm",
+        seeds=seeds,
     )
 
 

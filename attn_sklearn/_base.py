@@ -8,16 +8,15 @@ the parts that do not fit a scikit-learn citizen on current versions:
   from ``vars(self)``;
 * tags come from ``__sklearn_tags__`` (scikeras 0.13 only defines the legacy
   ``_more_tags``, so scikit-learn >= 1.6 sees no estimator type);
-* seeding is local: the Keras initialisers and dropout seeds draw from a
-  Python ``random`` state that is restored afterwards, and the shuffling of
-  mini-batches uses an explicit ``tf.data`` seed. Nothing process-wide (NumPy
-  or Python random state, TensorFlow's global seed or determinism flag) is
-  left changed by ``fit`` with an integer ``random_state``;
+* seeding is explicit: every initialiser and dropout of the network gets its
+  own seed drawn from ``random_state`` (see ``SeedStream``), and mini-batches
+  are shuffled by ``tf.data`` with an explicit seed. Nothing process-wide
+  (NumPy or Python random state, TensorFlow's global seed or determinism flag)
+  is read or changed by ``fit`` with an integer ``random_state``, so fits are
+  reproducible even while other threads use those states;
 * input validation knows about sequences and the padding marker.
 """
 
-import contextlib
-import random
 from numbers import Integral, Real
 from typing import ClassVar
 
@@ -49,17 +48,6 @@ from ._masking import partially_padded_steps, step_mask
 from ._persistence import save_estimator
 
 _PREDICT_BATCH_SIZE = 1024
-
-
-@contextlib.contextmanager
-def _seeded_python_random(seed):
-    """Seed Python's ``random`` (which Keras draws default seeds from), then restore it."""
-    state = random.getstate()
-    random.seed(seed)
-    try:
-        yield
-    finally:
-        random.setstate(state)
 
 
 def _draw_seed(random_state):
@@ -229,8 +217,7 @@ class SequenceEstimatorBase(BaseWrapper):
         X, y = self._validate_data(X, y, reset=True)
         self.target_encoder_ = self.target_encoder.fit(y)
         self.feature_encoder_ = self.feature_encoder.fit(X)
-        with _seeded_python_random(self._seed):
-            self.model_ = self._build_keras_model()
+        self.model_ = self._build_keras_model()
         self._initialize_callbacks()
         return X, y
 

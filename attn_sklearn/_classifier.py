@@ -245,4 +245,5 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
             output_activation="sigmoid" if binary else "softmax",
             loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
             learning_rate=self.learning_rate,
+            seed=self._seed,
         )

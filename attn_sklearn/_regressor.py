@@ -127,4 +127,5 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
             output_activation="linear",
             loss="mse",
             learning_rate=self.learning_rate,
+            seed=self._seed,
         )

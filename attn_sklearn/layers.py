@@ -50,6 +50,14 @@ def masked_softmax(scores, mask=None):
     return exp / ops.maximum(total, keras.backend.epsilon())
 
 
+def _glorot(layer):
+    """A Glorot initialiser seeded from ``layer.seed`` and a per-layer counter."""
+    if layer.seed is None:
+        return "glorot_uniform"
+    layer._n_seeded = getattr(layer, "_n_seeded", 0) + 1
+    return keras.initializers.GlorotUniform(seed=layer.seed + layer._n_seeded)
+
+
 def last_real_step(inputs, mask=None):
     """The output at each sequence's last real step, shape (batch, n_channels).
 
@@ -84,6 +92,8 @@ class AttentionPooling(keras.layers.Layer):
     units : int, default=None
         Width of the hidden scoring layer for ``"additive"``; ``None`` uses
         the input width.
+    seed : int, default=None
+        Seed of the weight initialisers (each weight gets its own).
     **kwargs
         Standard layer keyword arguments (``name``, ``dtype``, ...).
 
@@ -103,7 +113,7 @@ class AttentionPooling(keras.layers.Layer):
     ((2, 3), (2, 5))
     """
 
-    def __init__(self, score="additive", units=None, **kwargs):
+    def __init__(self, score="additive", units=None, seed=None, **kwargs):
         super().__init__(**kwargs)
         if score not in _SCORES:
             raise ValueError(
@@ -115,6 +125,7 @@ class AttentionPooling(keras.layers.Layer):
             )
         self.score = score
         self.units = units
+        self.seed = seed
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -122,16 +133,16 @@ class AttentionPooling(keras.layers.Layer):
         hidden = self.units or channels
         if self.score == "additive":
             self.w_hidden = self.add_weight(
-                name="w_hidden", shape=(channels, hidden), initializer="glorot_uniform"
+                name="w_hidden", shape=(channels, hidden), initializer=_glorot(self)
             )
             self.b_hidden = self.add_weight(name="b_hidden", shape=(hidden,), initializer="zeros")
-            self.v = self.add_weight(name="v", shape=(hidden, 1), initializer="glorot_uniform")
+            self.v = self.add_weight(name="v", shape=(hidden, 1), initializer=_glorot(self))
         elif self.score == "multiplicative":
             self.w_query = self.add_weight(
-                name="w_query", shape=(channels, channels), initializer="glorot_uniform"
+                name="w_query", shape=(channels, channels), initializer=_glorot(self)
             )
         else:
-            self.v = self.add_weight(name="v", shape=(channels, 1), initializer="glorot_uniform")
+            self.v = self.add_weight(name="v", shape=(channels, 1), initializer=_glorot(self))
             self.b = self.add_weight(name="b", shape=(1,), initializer="zeros")
 
     def _scores(self, inputs, mask):
@@ -156,7 +167,7 @@ class AttentionPooling(keras.layers.Layer):
         return None
 
     def get_config(self):
-        return {**super().get_config(), "score": self.score, "units": self.units}
+        return {**super().get_config(), "score": self.score, "units": self.units, "seed": self.seed}
 
 
 @keras.saving.register_keras_serializable(package="attn_sklearn")
@@ -188,6 +199,8 @@ class SequenceSelfAttention(keras.layers.Layer):
         the query). ``None`` attends to the whole sequence.
     causal : bool, default=False
         Attend only to the query step and earlier ones (history only).
+    seed : int, default=None
+        Seed of the weight initialisers (each weight gets its own).
     **kwargs
         Standard layer keyword arguments.
 
@@ -217,6 +230,7 @@ class SequenceSelfAttention(keras.layers.Layer):
         score="multiplicative",
         attention_width=None,
         causal=False,
+        seed=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -238,6 +252,7 @@ class SequenceSelfAttention(keras.layers.Layer):
         self.score = score
         self.attention_width = attention_width
         self.causal = bool(causal)
+        self.seed = seed
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -248,17 +263,17 @@ class SequenceSelfAttention(keras.layers.Layer):
                 self,
                 name,
                 self.add_weight(
-                    name=name, shape=(channels, heads, size), initializer="glorot_uniform"
+                    name=name, shape=(channels, heads, size), initializer=_glorot(self)
                 ),
             )
         self.w_output = self.add_weight(
-            name="w_output", shape=(heads, size, channels), initializer="glorot_uniform"
+            name="w_output", shape=(heads, size, channels), initializer=_glorot(self)
         )
         self.b_output = self.add_weight(name="b_output", shape=(channels,), initializer="zeros")
         if self.score == "additive":
             self.b_score = self.add_weight(name="b_score", shape=(heads, size), initializer="zeros")
             self.v_score = self.add_weight(
-                name="v_score", shape=(heads, size), initializer="glorot_uniform"
+                name="v_score", shape=(heads, size), initializer=_glorot(self)
             )
 
     def _allowed(self, n_steps, mask):
@@ -311,4 +326,5 @@ class SequenceSelfAttention(keras.layers.Layer):
             "score": self.score,
             "attention_width": self.attention_width,
             "causal": self.causal,
+            "seed": self.seed,
         }

@@ -2,6 +2,8 @@ import pickle
 import random
 import subprocess
 import sys
+import threading
+import time
 
 import joblib
 import numpy as np
@@ -87,6 +89,30 @@ def test_same_random_state_same_predictions_and_no_global_side_effects(regressio
     from tensorflow.python.framework import config as tf_config
 
     assert not tf_config.is_op_determinism_enabled()
+
+
+def test_fit_is_reproducible_while_another_thread_uses_global_random_state(regression_data):
+    # Dask workers, web servers and notebooks draw from Python's and NumPy's global
+    # generators in other threads; a seeded fit must not depend on them.
+    X, y = regression_data
+    params = {"units": 3, "epochs": 2, "dropout": 0.2, "bidirectional": True, "random_state": 0}
+    expected = AttentionLSTMRegressor(**params).fit(X, y).predict(X)
+    stop = threading.Event()
+
+    def draw():
+        while not stop.is_set():
+            random.random()
+            np.random.random()  # noqa: NPY002 -- the global generator is the point
+            time.sleep(1e-4)
+
+    thread = threading.Thread(target=draw)
+    thread.start()
+    try:
+        concurrent = AttentionLSTMRegressor(**params).fit(X, y).predict(X)
+    finally:
+        stop.set()
+        thread.join()
+    np.testing.assert_array_equal(concurrent, expected)
 
 
 def test_clone_and_set_params_keep_every_parameter():
