@@ -1,5 +1,6 @@
 """AttentionLSTMClassifier: attention LSTM for binary and multiclass sequence labels."""
 
+from numbers import Real
 from typing import ClassVar
 
 import numpy as np
@@ -13,6 +14,10 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 from ._architectures import build_attention_lstm
 from ._base import SequenceEstimatorBase, take_rows
 from ._docstrings import fill_doc
+
+
+def _is_weight(value):
+    return isinstance(value, Real) and not isinstance(value, bool) and 0 <= value < np.inf
 
 
 class _LabelEncoder(TransformerMixin, BaseEstimator):
@@ -177,6 +182,14 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
     def _training_sample_weight(self, y, sample_weight):
         if self.class_weight is None:
             return sample_weight
+        if isinstance(self.class_weight, dict):
+            bad = {k: v for k, v in self.class_weight.items() if not _is_weight(v)}
+            if bad:
+                raise ValueError(
+                    "class_weight values must be finite numbers >= 0; received "
+                    + ", ".join(f"{k!r}: {v!r}" for k, v in bad.items())
+                    + "."
+                )
         weights = compute_sample_weight(
             self.class_weight, self._check_target(y, reset=False, record=False)
         )
