@@ -28,10 +28,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_n_features,
     _check_sample_weight,
-    check_array,
     check_consistent_length,
     check_is_fitted,
 )
@@ -44,8 +41,9 @@ from ._architectures import (
     has_self_attention,
 )
 from ._explain import attention_frame, step_importance
-from ._masking import partially_padded_steps, step_mask
+from ._masking import step_mask
 from ._persistence import save_estimator
+from ._validation import check_padding_and_values, check_sequences
 
 _PREDICT_BATCH_SIZE = 1024
 
@@ -285,62 +283,9 @@ class SequenceEstimatorBase(BaseWrapper):
 
     def _check_sequences(self, X, *, reset):
         """Validate ``X`` and return it as float32 ``(n_samples, n_timesteps, n_features)``."""
-        _check_feature_names(self, X, reset=reset)
-        X = check_array(X, allow_nd=True, dtype="numeric", ensure_all_finite=False, input_name="X")
-        if X.ndim > 3:
-            raise ValueError(
-                "X must be 2-D (n_samples, n_timesteps) or 3-D (n_samples, n_timesteps, "
-                f"n_features); received an array of shape {X.shape}."
-            )
-        if X.ndim == 3 and 0 in X.shape[1:]:
-            raise ValueError(
-                f"X must have at least one time step and one feature; received shape {X.shape}."
-            )
-        if X.ndim == 2 and (reset or self.X_ndim_ == 2):
-            # 2-D input has a fixed number of steps: scikit-learn's own check and message.
-            _check_n_features(self, X, reset=reset)
-        elif reset:
-            self.n_features_in_ = X.shape[1]
-        if reset:
-            self.X_ndim_ = X.ndim
-        X = np.asarray(X, dtype=np.float32)
-        if X.ndim == 2:
-            X = X[:, :, np.newaxis]
-        if reset:
-            self.n_timesteps_in_ = X.shape[1]
-            self.n_step_features_in_ = X.shape[2]
-        elif X.shape[2] != self.n_step_features_in_:
-            raise ValueError(
-                f"X has {X.shape[2]} features per time step, but {type(self).__name__} was "
-                f"fitted with {self.n_step_features_in_}."
-            )
-        self._check_padding_and_values(X)
-        return X
+        return check_sequences(self, X, reset=reset)
 
-    @staticmethod
-    def _check_padding_and_values(X):
-        partial = partially_padded_steps(X)
-        if np.any(partial):
-            sample, step = np.argwhere(partial)[0]
-            raise ValueError(
-                f"X[{sample}, {step}] mixes the padding marker MASK_VALUE with real values; "
-                "a padded step must hold MASK_VALUE in every feature."
-            )
-        real = step_mask(X)
-        bad = real & ~np.all(np.isfinite(X), axis=-1)
-        if np.any(bad):
-            sample, step = np.argwhere(bad)[0]
-            raise ValueError(
-                f"X contains NaN or infinity in {int(bad.sum())} real (non-padded) time step(s), "
-                f"the first at X[{sample}, {step}]. Expected finite values; mark missing "
-                "observations with attn_sklearn.SequenceMasker, which turns them into padding."
-            )
-        empty = ~np.any(real, axis=1)
-        if np.any(empty):
-            raise ValueError(
-                f"X[{int(np.argmax(empty))}] has no real time steps (every step is padding); "
-                "each sequence needs at least one observation."
-            )
+    _check_padding_and_values = staticmethod(check_padding_and_values)
 
     # --------------------------------------------------------------- predict
     def _predict_raw(self, X, **kwargs):

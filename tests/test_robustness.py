@@ -69,7 +69,9 @@ wrong_ndim = st.one_of(
     hnp.arrays(np.float64, hnp.array_shapes(min_dims=4, max_dims=5, max_side=3)),
 )
 strings = hnp.arrays(
-    np.dtype("U3"), st.tuples(st.integers(2, 5), st.integers(1, 4)), elements=st.text(max_size=3)
+    np.dtype("U3"),
+    st.tuples(st.integers(2, 5), st.integers(1, 4)),
+    elements=st.text(alphabet="abcxyz", min_size=1, max_size=3),
 )
 
 
