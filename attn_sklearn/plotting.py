@@ -121,3 +121,49 @@ def plot_attention(estimator, X, *, sample=None, ax=None, cmap="viridis"):
     twin.plot(steps[real], series[real], color="tab:gray", alpha=0.6, label="input")
     twin.set_ylabel("input (first feature)")
     return ax
+
+
+def plot_attention_heads(estimator, X, *, sample=0, axes=None, cmap="viridis"):
+    """Plot one sample's self-attention, one query x key heatmap per head.
+
+    Only for estimators fitted with ``attention="self"`` or ``"multihead"``.
+
+    Parameters
+    ----------
+    estimator : fitted attn_sklearn estimator
+        Fitted with self-attention.
+    X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+        Sequences; only row ``sample`` is drawn.
+    sample : int, default=0
+        Row of ``X`` to draw.
+    axes : sequence of matplotlib.axes.Axes, default=None
+        One axes per head; a new figure with one row of panels when ``None``.
+    cmap : str, default="viridis"
+        Colour map.
+
+    Returns
+    -------
+    axes : list of matplotlib.axes.Axes
+        The panels, one per head.
+    """
+    X = np.asarray(X)
+    n_samples = X.shape[0]
+    if not (isinstance(sample, int | np.integer) and -n_samples <= sample < n_samples):
+        raise ValueError(
+            f"sample must be an integer row index of X (0 to {n_samples - 1}); "
+            f"received sample={sample!r}."
+        )
+    weights = estimator.explain(X[[sample]], full=True)[0]
+    n_heads = weights.shape[0]
+    if axes is None:
+        _, axes = _pyplot().subplots(1, n_heads, figsize=(3.2 * n_heads, 3), squeeze=False)
+        axes = axes[0]
+    axes = list(np.ravel(axes))
+    if len(axes) != n_heads:
+        raise ValueError(f"axes must hold one axes per head ({n_heads}); received {len(axes)}.")
+    for head, ax in enumerate(axes):
+        ax.imshow(weights[head], aspect="auto", interpolation="nearest", cmap=cmap)
+        ax.set_title(f"head {head}")
+        ax.set_xlabel("key step")
+        ax.set_ylabel("query step")
+    return axes
