@@ -1,0 +1,99 @@
+"""The examples run end to end with tiny settings and write every artefact they promise."""
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _load(name):
+    """Import ``examples/<name>.py`` by path: the examples folder is not a package."""
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _finite(value):
+    return isinstance(value, float | int) and math.isfinite(value)
+
+
+def test_seed001_sine_forecast(tmp_path):
+    example = _load("seed001_sine_forecast")
+    results = example.main(
+        ["--n-samples", "300", "--window", "10", "--epochs", "2", "--output-dir", str(tmp_path)]
+    )
+    for artefact in [
+        "logs/training_logs.json",
+        "models/best_model.keras",
+        "models/final_model.keras",
+        "predictions/dataset_preview.csv",
+        "predictions/val_predictions.csv",
+        "predictions/attention_weights.npy",
+        "plots/training_loss_curve.png",
+        "plots/forecast_plot.png",
+        "plots/attention_sample0.png",
+    ]:
+        assert (tmp_path / artefact).is_file(), artefact
+        assert (tmp_path / artefact).stat().st_size > 0, artefact
+    metrics = results["attn_sklearn"]
+    assert all(_finite(metrics[k]) for k in ("mse", "mae", "r2", "correlation", "fit_seconds"))
+    assert metrics["mse"] >= 0 and metrics["mae"] >= 0 and metrics["fit_seconds"] > 0
+    assert -1 <= metrics["correlation"] <= 1 and metrics["r2"] <= 1
+    assert metrics["mse_over_noise_floor"] == pytest.approx(metrics["mse"] / 0.05**2)
+    assert 1 <= results["epochs_trained"] <= 2
+    logged = json.loads((tmp_path / "logs/training_logs.json").read_text())
+    assert len(logged["history"]["loss"]) == results["epochs_trained"]
+    # 300 observations -> 290 windows, of which the last 20% are held out.
+    assert len(pd.read_csv(tmp_path / "predictions/val_predictions.csv")) == 290 - int(0.8 * 290)
+
+
+def test_seed002_ragged_classification(tmp_path):
+    example = _load("seed002_ragged_classification")
+    results = example.main(["--quick", "--output-dir", str(tmp_path)])
+    for artefact in [
+        "summary.json",
+        "classification_report.csv",
+        "confusion_matrix.csv",
+        "confusion_matrix.png",
+        "attention_vs_none.csv",
+        "attention_on_planted_steps.csv",
+        "cv_results.csv",
+        "attention_examples.png",
+    ]:
+        assert (tmp_path / artefact).is_file(), artefact
+        assert (tmp_path / artefact).stat().st_size > 0, artefact
+    assert json.loads((tmp_path / "summary.json").read_text()) == results
+
+    n_test, n_classes = results["data"]["n_test"], results["data"]["n_classes"]
+    assert n_classes == 8 and n_test + results["data"]["n_train"] == 120
+    assert results["best_params"]["units"] in results["settings"]["units"]
+    assert 0 <= results["cv_accuracy"] <= 1
+    for name in ("attention", "none"):
+        row = results["attention_vs_none"][name]
+        assert 0 <= row["accuracy"] <= 1 and 0 <= row["macro_f1"] <= 1
+        assert _finite(row["fit_seconds"]) and row["fit_seconds"] > 0
+        assert 1 <= row["epochs_trained"] <= 2
+    assert results["attention_vs_none"]["attention"]["accuracy"] == results["test"]["accuracy"]
+
+    located = results["attention_on_planted_steps"]
+    assert 0 <= located["mean_mass"] <= 1 and 0 <= located["recall_at_k"] <= 1
+    # Planted steps are 3 of 20 to 60 steps.
+    assert 3 / 60 <= located["mean_chance"] <= 3 / 20
+    assert located["lift"] == pytest.approx(located["mean_mass"] / located["mean_chance"])
+
+    cm = pd.read_csv(tmp_path / "confusion_matrix.csv", index_col=0)
+    assert cm.shape == (n_classes, n_classes) and cm.to_numpy().sum() == n_test
+    report = pd.read_csv(tmp_path / "classification_report.csv", index_col=0)
+    assert {"precision", "recall", "f1-score", "support"} <= set(report.columns)
+    assert report.loc["accuracy", "f1-score"] == pytest.approx(results["test"]["accuracy"])
+    per_sequence = pd.read_csv(tmp_path / "attention_on_planted_steps.csv")
+    assert len(per_sequence) == n_test
+    assert per_sequence["mass_on_planted"].between(0, 1 + 1e-6).all()
+    side_by_side = pd.read_csv(tmp_path / "attention_vs_none.csv", index_col=0)
+    assert list(side_by_side.index) == ["attention", "none"]
