@@ -208,7 +208,7 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
             if len(classes) < 2:
                 raise ValueError(
                     "y must contain at least 2 classes to train a classifier; received 1 class: "
-                    f"{classes[0]!r}."
+                    f"{classes[0].item()!r}."
                 )
             self.classes_ = classes
         return y
