@@ -22,10 +22,8 @@ from typing import ClassVar
 
 import keras
 import numpy as np
-import tensorflow as tf
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -40,47 +38,18 @@ from ._architectures import (
     has_attention,
     has_self_attention,
 )
+from ._data import (
+    draw_seed,
+    evaluation_batches,
+    n_input_rows,
+    predict_in_batches,
+    take_rows,
+    training_batches,
+)
 from ._explain import attention_frame, step_importance
 from ._masking import step_mask
 from ._persistence import save_estimator
-from ._validation import check_padding_and_values, check_sequences
-
-_PREDICT_BATCH_SIZE = 1024
-
-
-def _draw_seed(random_state):
-    """An int seed from ``random_state``; ``None`` draws from NumPy's global RNG, as in sklearn."""
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-
-
-def take_rows(data, rows):
-    """Rows of an array, or of every array of a dict of modalities."""
-    if isinstance(data, dict):
-        return {name: values[rows] for name, values in data.items()}
-    return data[rows]
-
-
-def predict_in_batches(model, X, n_samples, batch_size=_PREDICT_BATCH_SIZE):
-    """``model``'s outputs for ``X``, a list with one array per output.
-
-    ``predict_on_batch`` on fixed-size chunks skips the ``tf.data`` set-up that
-    ``Model.predict`` pays on every call (about 0.1 s), which dominates for the
-    small inputs of interactive use, cross-validation and scikit-learn's checks.
-    """
-    chunks = [
-        model.predict_on_batch(take_rows(X, slice(start, start + batch_size)))
-        for start in range(0, n_samples, batch_size)
-    ]
-    chunks = [chunk if isinstance(chunk, list | tuple) else [chunk] for chunk in chunks]
-    return [np.concatenate([np.asarray(c[i]) for c in chunks]) for i in range(len(chunks[0]))]
-
-
-def _batches(arrays, batch_size, shuffle_seed=None):
-    """A ``tf.data`` pipeline over aligned arrays, shuffled with an explicit seed."""
-    data = tf.data.Dataset.from_tensor_slices(tuple(arrays))
-    if shuffle_seed is not None:
-        data = data.shuffle(len(arrays[0]), seed=shuffle_seed, reshuffle_each_iteration=True)
-    return data.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+from ._validation import check_sequences
 
 
 class SequenceEstimatorBase(BaseWrapper):
@@ -193,13 +162,60 @@ class SequenceEstimatorBase(BaseWrapper):
         self : object
             The fitted estimator.
         """
+        X, y, sample_weight = self._prepare_training_inputs(X, y, sample_weight)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one more epoch, keeping the current weights.
+
+        The first call initialises the network as ``fit`` would. Later calls
+        must bring the same kind of ``X`` and, for classifiers, no label that
+        the first call did not see.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Sequences.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights for the loss.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch more.
+        """
+        X, y, sample_weight = self._prepare_training_inputs(X, y, sample_weight)
+        return super().partial_fit(X, y, sample_weight=sample_weight)
+
+    def _prepare_training_inputs(self, X, y, sample_weight):
+        """Check parameters and weights; drop zero-weight rows before anything is fitted.
+
+        Dropping them first keeps them out of every fitted statistic (the target
+        scaling too), so a zero weight means exactly "not in the data".
+        """
         self._validate_params()
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, y, dtype=np.float64, ensure_non_negative=True
+            )
         sample_weight = self._training_sample_weight(y, sample_weight)
-        return super().fit(X, y, sample_weight=sample_weight)
+        if sample_weight is None:
+            return X, y, None
+        if not np.any(sample_weight > 0):
+            raise ValueError(
+                "sample_weight must give at least one sample a positive weight; "
+                "received only zeros."
+            )
+        keep = np.flatnonzero(sample_weight > 0)
+        if len(keep) < len(sample_weight) and n_input_rows(X) == len(sample_weight):
+            X, y, sample_weight = take_rows(X, keep), take_rows(y, keep), sample_weight[keep]
+        return X, y, sample_weight
 
     def _training_sample_weight(self, y, sample_weight):
         """Per-sample loss weights; subclasses fold in class weights."""
@@ -207,25 +223,27 @@ class SequenceEstimatorBase(BaseWrapper):
 
     def _network_spec(self):
         """The trunk hyperparameters, as the architecture builders take them."""
+        # Plain Python numbers: grids built with NumPy give np.int64, which Keras rejects.
+        optional_int = lambda value: None if value is None else int(value)  # noqa: E731
         return NetworkSpec(
-            units=self.units,
-            n_layers=self.n_layers,
-            dropout=self.dropout,
-            bidirectional=self.bidirectional,
+            units=int(self.units),
+            n_layers=int(self.n_layers),
+            dropout=float(self.dropout),
+            bidirectional=bool(self.bidirectional),
             attention=self.attention,
-            n_heads=self.n_heads,
-            key_dim=self.key_dim,
+            n_heads=int(self.n_heads),
+            key_dim=optional_int(self.key_dim),
             self_attention_score=self.self_attention_score,
-            attention_width=self.attention_width,
-            causal=self.causal,
-            residual=self.residual,
-            layer_norm=self.layer_norm,
+            attention_width=optional_int(self.attention_width),
+            causal=bool(self.causal),
+            residual=bool(self.residual),
+            layer_norm=bool(self.layer_norm),
         )
 
     def _initialize(self, X, y=None):
         # Replaces scikeras' version, which seeds NumPy/TF process-wide.
         self._random_state = None
-        self._seed = _draw_seed(self.random_state)
+        self._seed = draw_seed(self.random_state)
         self._attention_model = None
         X, y = self._validate_data(X, y, reset=True)
         self.target_encoder_ = self.target_encoder.fit(y)
@@ -247,20 +265,20 @@ class SequenceEstimatorBase(BaseWrapper):
                 keras.callbacks.ReduceLROnPlateau(
                     monitor=monitor,
                     factor=0.5,
-                    patience=max(1, self.patience // 3),
-                    min_lr=self.learning_rate / 64,
+                    patience=max(1, int(self.patience) // 3),
+                    min_lr=float(self.learning_rate) / 64,
                 ),
                 keras.callbacks.EarlyStopping(
-                    monitor=monitor, patience=self.patience, restore_best_weights=True
+                    monitor=monitor, patience=int(self.patience), restore_best_weights=True
                 ),
             ]
         history = self.model_.fit(
-            _batches(train, self.batch_size, shuffle_seed=self._seed + initial_epoch),
-            validation_data=None if val is None else _batches(val, _PREDICT_BATCH_SIZE),
-            epochs=initial_epoch + epochs,
+            training_batches(train, int(self.batch_size), self._seed, initial_epoch),
+            validation_data=None if val is None else evaluation_batches(val),
+            epochs=initial_epoch + int(epochs),
             initial_epoch=initial_epoch,
             callbacks=callbacks,
-            shuffle=False,  # the tf.data pipeline shuffles, with our seed
+            shuffle=False,  # _training_batches shuffles, with our seed
             verbose=self.verbose,
         )
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
@@ -270,16 +288,9 @@ class SequenceEstimatorBase(BaseWrapper):
 
     @staticmethod
     def _validate_sample_weight(X, y, sample_weight):
-        # scikeras' version sizes the weights from X, which may be a dict of modalities.
-        sample_weight = _check_sample_weight(sample_weight, y, dtype=np.float32)
-        if not np.any(sample_weight > 0):
-            raise ValueError(
-                "sample_weight must give at least one sample a positive weight; "
-                "received only zeros."
-            )
-        # Dropping zero-weight rows matches scikit-learn's semantics exactly.
-        keep = sample_weight != 0
-        return take_rows(X, keep), y[keep], sample_weight[keep]
+        # Zero-weight rows were dropped in _prepare_training_inputs; scikeras' version
+        # would size the weights from X, which may be a dict of modalities.
+        return X, y, _check_sample_weight(sample_weight, y, dtype=np.float32)
 
     def _n_validation(self, n_samples):
         """Rows held out for early stopping: none when too few remain to train on."""
@@ -299,8 +310,6 @@ class SequenceEstimatorBase(BaseWrapper):
     def _check_sequences(self, X, *, reset):
         """Validate ``X`` and return it as float32 ``(n_samples, n_timesteps, n_features)``."""
         return check_sequences(self, X, reset=reset)
-
-    _check_padding_and_values = staticmethod(check_padding_and_values)
 
     # --------------------------------------------------------------- predict
     def _predict_raw(self, X, **kwargs):
@@ -339,13 +348,18 @@ class SequenceEstimatorBase(BaseWrapper):
         check_is_fitted(self, "model_")
         if not has_attention(self.model_):
             raise ValueError(
-                "explain() needs an attention layer, but this estimator was fitted with "
-                "attention='none'; refit it with another attention type."
+                "explain() needs an attention layer, but this estimator's network has none "
+                "(it was fitted with attention='none'); refit it with another attention type."
             )
         if full and not has_self_attention(self.model_):
             raise ValueError(
                 "full=True needs self-attention weights (attention='self' or 'multihead'); "
                 f"this estimator was fitted with attention={self.attention!r}."
+            )
+        if step_labels is not None and not as_frame:
+            raise ValueError(
+                "step_labels label the rows of the frame returned with as_frame=True; "
+                "received step_labels without as_frame=True."
             )
         X, _ = self._validate_data(X)
         if getattr(self, "_attention_model", None) is None:

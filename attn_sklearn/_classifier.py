@@ -12,7 +12,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
 from ._architectures import build_attention_lstm
-from ._base import SequenceEstimatorBase, take_rows
+from ._base import SequenceEstimatorBase
+from ._data import take_rows
 from ._docstrings import fill_doc
 
 
@@ -190,19 +191,19 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
                     + ", ".join(f"{k!r}: {v!r}" for k, v in bad.items())
                     + "."
                 )
-        weights = compute_sample_weight(
-            self.class_weight, self._check_target(y, reset=False, record=False)
-        )
-        if sample_weight is not None:
-            weights = weights * np.asarray(sample_weight, dtype=np.float64)
-        return weights
+        weights = compute_sample_weight(self.class_weight, self._labels(y))
+        return weights if sample_weight is None else weights * sample_weight
 
-    def _check_target(self, y, *, reset, record=True):
+    @staticmethod
+    def _labels(y):
+        """Validated 1-D class labels."""
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        if not record:
-            return y
+        return y
+
+    def _check_target(self, y, *, reset):
+        y = self._labels(y)
         if reset:
             classes = np.unique(y)
             if len(classes) < 2:
@@ -211,6 +212,13 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
                     f"{classes[0].item()!r}."
                 )
             self.classes_ = classes
+            return y
+        unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
+        if unseen:
+            raise ValueError(
+                f"y contains labels the classifier was not fitted with: {sorted(unseen, key=str)}; "
+                f"expected labels among {self.classes_.tolist()}."
+            )
         return y
 
     def predict_proba(self, X):

@@ -32,7 +32,10 @@ def _encode(value, name):
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, dict):
-        return {str(k): _encode(v, f"{name}[{k!r}]") for k, v in value.items()}
+        if all(isinstance(k, str) for k in value):
+            return {k: _encode(v, f"{name}[{k!r}]") for k, v in value.items()}
+        # Keys that are not strings (class labels) keep their type as pairs.
+        return {"__items__": [[_encode(k, name), _encode(v, name)] for k, v in value.items()]}
     if isinstance(value, list | tuple):
         return [_encode(v, name) for v in value]
     if value is None or isinstance(value, bool | int | float | str):
@@ -43,6 +46,8 @@ def _encode(value, name):
 def _decode(value):
     if isinstance(value, dict) and "__ndarray__" in value:
         return np.asarray(value["__ndarray__"], dtype=np.dtype(value["dtype"]))
+    if isinstance(value, dict) and "__items__" in value:
+        return {_decode(k): _decode(v) for k, v in value["__items__"]}
     if isinstance(value, dict):
         return {k: _decode(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -53,8 +58,12 @@ def _decode(value):
 def _savable_params(estimator):
     params = estimator.get_params()
     # Callbacks and RandomState objects are live objects: they do not travel.
+    # (The fitted network does not depend on them: its seed is saved.)
     params["callbacks"] = None
-    if not (params["random_state"] is None or isinstance(params["random_state"], int)):
+    random_state = params["random_state"]
+    if isinstance(random_state, np.integer):
+        params["random_state"] = int(random_state)
+    elif not (random_state is None or isinstance(random_state, int)):
         params["random_state"] = None
     return params
 

@@ -5,7 +5,8 @@ from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
 from sklearn.utils.validation import check_array
 
 from ._architectures import build_attention_lstm
-from ._base import SequenceEstimatorBase, take_rows
+from ._base import SequenceEstimatorBase
+from ._data import take_rows
 from ._docstrings import fill_doc
 
 

@@ -31,6 +31,14 @@ def check_sequences(estimator, X, *, reset):
         estimator.n_features_in_ = X.shape[1]
     if reset:
         estimator.X_ndim_ = X.ndim
+    if X.dtype.itemsize > 4 or X.dtype.kind in "iu":
+        finite = np.isfinite(X)
+        if np.any(np.abs(X[finite]) > np.finfo(np.float32).max):
+            raise ValueError(
+                "X has values beyond the float32 range the network computes in "
+                f"(+-{np.finfo(np.float32).max:.3g}); received a largest magnitude of "
+                f"{np.abs(X[finite]).max():.3g}. Scale X first (e.g. with StandardScaler)."
+            )
     X = np.asarray(X, dtype=np.float32)
     if X.ndim == 2:
         X = X[:, :, np.newaxis]

@@ -5,6 +5,8 @@ contain it pickle, save to ``.keras`` and load under Keras' safe mode without
 ``custom_objects``.
 """
 
+import numbers
+
 import keras
 from keras import ops
 
@@ -48,6 +50,10 @@ def masked_softmax(scores, mask=None):
     exp = ops.exp(ops.minimum(scores - shift, 0.0)) * mask
     total = ops.sum(exp, axis=-1, keepdims=True)
     return exp / ops.maximum(total, keras.backend.epsilon())
+
+
+def _is_positive_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
 
 
 def _glorot(layer):
@@ -119,12 +125,12 @@ class AttentionPooling(keras.layers.Layer):
             raise ValueError(
                 f"Expected score to be one of {set(_SCORES)}. Received: score={score!r}"
             )
-        if units is not None and (not isinstance(units, int) or units < 1):
+        if units is not None and (not _is_positive_int(units)):
             raise ValueError(
                 f"Expected units to be a positive integer or None. Received: units={units!r}"
             )
         self.score = score
-        self.units = units
+        self.units = None if units is None else int(units)
         self.seed = seed
         self.supports_masking = True
 
@@ -239,7 +245,7 @@ class SequenceSelfAttention(keras.layers.Layer):
             ("key_dim", key_dim),
             ("attention_width", attention_width),
         ):
-            if value is not None and (not isinstance(value, int) or value < 1):
+            if value is not None and not _is_positive_int(value):
                 raise ValueError(
                     f"Expected {name} to be a positive integer. Received: {name}={value!r}"
                 )
@@ -247,10 +253,10 @@ class SequenceSelfAttention(keras.layers.Layer):
             raise ValueError(
                 f"Expected score to be one of {set(_SELF_SCORES)}. Received: score={score!r}"
             )
-        self.n_heads = n_heads
-        self.key_dim = key_dim
+        self.n_heads = int(n_heads)
+        self.key_dim = None if key_dim is None else int(key_dim)
         self.score = score
-        self.attention_width = attention_width
+        self.attention_width = None if attention_width is None else int(attention_width)
         self.causal = bool(causal)
         self.seed = seed
         self.supports_masking = True

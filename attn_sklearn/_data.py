@@ -1,0 +1,75 @@
+"""Data plumbing for the estimators: seeds, row selection, training and prediction batches."""
+
+import itertools
+
+import numpy as np
+import tensorflow as tf
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils.validation import _num_samples
+
+_PREDICT_BATCH_SIZE = 1024
+
+
+def draw_seed(random_state):
+    """An int seed from ``random_state``; ``None`` draws from NumPy's global RNG, as in sklearn."""
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def take_rows(data, rows):
+    """Rows of array-like data (arrays, lists, DataFrames), or of every array of a dict."""
+    if isinstance(data, dict):
+        return {name: values[rows] for name, values in data.items()}
+    if isinstance(data, np.ndarray):
+        return data[rows]
+    return _safe_indexing(data, rows)
+
+
+def n_input_rows(X):
+    """Rows of raw input, or ``None`` where that is not yet known (validation will say why)."""
+    try:
+        return len(next(iter(X.values()))) if isinstance(X, dict) else _num_samples(X)
+    except (TypeError, ValueError, StopIteration):
+        return None
+
+
+def predict_in_batches(model, X, n_samples, batch_size=_PREDICT_BATCH_SIZE):
+    """``model``'s outputs for ``X``, a list with one array per output.
+
+    ``predict_on_batch`` on fixed-size chunks skips the ``tf.data`` set-up that
+    ``Model.predict`` pays on every call (about 0.1 s), which dominates for the
+    small inputs of interactive use, cross-validation and scikit-learn's checks.
+    """
+    chunks = [
+        model.predict_on_batch(take_rows(X, slice(start, start + batch_size)))
+        for start in range(0, n_samples, batch_size)
+    ]
+    chunks = [chunk if isinstance(chunk, list | tuple) else [chunk] for chunk in chunks]
+    return [np.concatenate([np.asarray(c[i]) for c in chunks]) for i in range(len(chunks[0]))]
+
+
+def training_batches(arrays, batch_size, seed, first_epoch):
+    """Mini-batches of aligned ``(X, y, sample_weight)``, reshuffled every epoch.
+
+    Each epoch's order is a NumPy permutation keyed on ``(seed, epoch)``:
+    ``tf.data``'s own ``shuffle`` mixes in TensorFlow's global seed, so a
+    user's ``tf.random.set_seed`` would silently change our fits.
+    """
+    n_samples = len(arrays[1])
+    epochs = itertools.count(first_epoch)
+
+    def index_batches():  # called once per pass over the data
+        order = np.random.default_rng([seed, next(epochs)]).permutation(n_samples)
+        for start in range(0, n_samples, batch_size):
+            yield order[start : start + batch_size]
+
+    tensors = tf.nest.map_structure(tf.convert_to_tensor, arrays)
+    indices = tf.data.Dataset.from_generator(
+        index_batches, output_signature=tf.TensorSpec(shape=(None,), dtype=tf.int64)
+    )
+    gather = lambda rows: tf.nest.map_structure(lambda t: tf.gather(t, rows), tensors)  # noqa: E731
+    return indices.map(gather).prefetch(tf.data.AUTOTUNE)
+
+
+def evaluation_batches(arrays):
+    """Unshuffled batches for validation losses."""
+    return tf.data.Dataset.from_tensor_slices(arrays).batch(_PREDICT_BATCH_SIZE)
