@@ -12,6 +12,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from ._classifier import AttentionLSTMClassifier
 from ._masking import MASK_VALUE
+from ._multimodal import MultimodalAttentionClassifier
+from ._multimodal_data import pack_modalities
 from ._persistence import load
 from ._regressor import AttentionLSTMRegressor
 from ._sequences import SequenceMasker, SequencePadder, SequenceScaler
@@ -23,6 +25,7 @@ __all__ = [
     "MASK_VALUE",
     "AttentionLSTMClassifier",
     "AttentionLSTMRegressor",
+    "MultimodalAttentionClassifier",
     "SequenceMasker",
     "SequencePadder",
     "SequenceScaler",
@@ -30,4 +33,5 @@ __all__ = [
     "__version__",
     "frame_supervised",
     "load",
+    "pack_modalities",
 ]

@@ -63,9 +63,10 @@ def training_batches(arrays, batch_size, seed, first_epoch):
             yield order[start : start + batch_size]
 
     tensors = tf.nest.map_structure(tf.convert_to_tensor, arrays)
+    n_batches = -(-n_samples // batch_size)
     indices = tf.data.Dataset.from_generator(
         index_batches, output_signature=tf.TensorSpec(shape=(None,), dtype=tf.int64)
-    )
+    ).apply(tf.data.experimental.assert_cardinality(n_batches))  # Keras then knows the epoch
     gather = lambda rows: tf.nest.map_structure(lambda t: tf.gather(t, rows), tensors)  # noqa: E731
     return indices.map(gather).prefetch(tf.data.AUTOTUNE)
 

@@ -122,9 +122,13 @@ def load(path):
     True
     """
     from ._classifier import AttentionLSTMClassifier
+    from ._multimodal import MultimodalAttentionClassifier
     from ._regressor import AttentionLSTMRegressor
 
-    classes = {cls.__name__: cls for cls in (AttentionLSTMRegressor, AttentionLSTMClassifier)}
+    classes = {
+        cls.__name__: cls
+        for cls in (AttentionLSTMRegressor, AttentionLSTMClassifier, MultimodalAttentionClassifier)
+    }
     with zipfile.ZipFile(path) as archive:
         state = json.loads(archive.read(_STATE_MEMBER))
         if state.get("format") != _FORMAT or state.get("format_version") != _FORMAT_VERSION:

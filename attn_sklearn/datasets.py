@@ -197,3 +197,164 @@ def make_sequence_classification(
         X.append(x)
         informative_steps.append(steps.astype(np.intp))
     return X, y, informative_steps
+
+
+# Peak value of the bar planted in an image (the background noise has std ``noise``).
+_BAR_HEIGHT = 2.0
+
+
+def _bar_patterns(n_classes, height, width, channels):
+    """One bar per class through the image centre, orientations evenly spaced over 180 degrees.
+
+    Returns an array of shape (n_classes, height + 2, width + 2, channels): one pixel
+    wider than a frame on each side, so a frame can take a randomly shifted crop.
+    """
+    rows, cols = np.mgrid[-1 : height + 1, -1 : width + 1]
+    rows = rows - (height - 1) / 2.0
+    cols = cols - (width - 1) / 2.0
+    width_px = max(0.6, min(height, width) / 10.0)
+    bars = []
+    for angle in np.pi * np.arange(n_classes) / n_classes:
+        distance = np.abs(rows * np.cos(angle) - cols * np.sin(angle))
+        bars.append(_BAR_HEIGHT * np.exp(-(distance**2) / (2.0 * width_px**2)))
+    return np.repeat(np.stack(bars)[..., np.newaxis], channels, axis=-1)
+
+
+def make_multimodal_sequences(
+    n_samples=400,
+    *,
+    n_classes=2,
+    n_timesteps=12,
+    image_shape=(8, 8, 1),
+    hours=4,
+    w_features=3,
+    n_planted_steps=2,
+    min_length=None,
+    noise=0.5,
+    random_state=None,
+):
+    """Generate image sequences and temporal features whose label needs both (seed 000).
+
+    Each sample has two time-aligned modalities, in seed 000's shape
+    conventions: ``"images"`` of shape ``(n_timesteps, H, W, C)`` and
+    ``"extra"`` of shape ``(n_timesteps, hours, w_features)``. Every value is
+    Gaussian noise (standard deviation ``noise``) except at
+    ``n_planted_steps`` random steps of each sample, where
+
+    * the image holds a bright bar through its centre (height 2, the same in
+      every channel, shifted at random by up to one pixel each way) at one of
+      ``n_classes`` orientations ``a``, and
+    * the extra features hold one of ``n_classes`` fixed patterns ``b`` (a
+      vector of norm 3 over the ``hours * w_features`` values).
+
+    The label is ``y = (a + b) mod n_classes`` (the XOR of the two for two
+    classes). ``a`` and ``b`` are each uniform and independent of ``y``, so a
+    model that sees only one modality cannot beat chance: it must find the
+    planted steps and combine both modalities there.
+
+    Parameters
+    ----------
+    n_samples : int, default=400
+        Number of sequences; at least ``n_classes``.
+    n_classes : int, default=2
+        Number of classes; at least 2. Classes are balanced to within one sample.
+    n_timesteps : int, default=12
+        Time steps per sequence (padded length when ``min_length`` is set).
+    image_shape : tuple of 3 int, default=(8, 8, 1)
+        ``(H, W, C)`` of each frame.
+    hours : int, default=4
+        Rows of the extra features per step.
+    w_features : int, default=3
+        Columns of the extra features per step.
+    n_planted_steps : int, default=2
+        Steps per sequence that carry the signal; at most ``min_length``.
+    min_length : int, default=None
+        When set, the real length of each sequence is drawn uniformly from
+        ``[min_length, n_timesteps]`` and the trailing steps are padding:
+        :data:`~attn_sklearn.MASK_VALUE` in both modalities. ``None`` gives
+        every sequence ``n_timesteps`` real steps.
+    noise : float, default=0.5
+        Standard deviation of the background noise.
+    random_state : int, RandomState instance or None, default=None
+        Seed for labels, planted steps, shifts, lengths and noise. The bar
+        orientations and the extra patterns depend only on the shapes and
+        ``n_classes``, so separate calls describe the same task.
+
+    Returns
+    -------
+    X : dict of str to ndarray
+        ``"images"`` of shape (n_samples, n_timesteps, H, W, C) and
+        ``"extra"`` of shape (n_samples, n_timesteps, hours, w_features),
+        float64. Pack them with ``attn_sklearn.pack_modalities(**X)`` for
+        scikit-learn's model selection tools.
+    y : ndarray of shape (n_samples,)
+        Integer class labels in ``0 .. n_classes - 1``.
+    planted_steps : ndarray of shape (n_samples, n_planted_steps)
+        Sorted positions of the planted steps of each sequence.
+
+    Examples
+    --------
+    >>> from attn_sklearn.datasets import make_multimodal_sequences
+    >>> X, y, planted = make_multimodal_sequences(100, random_state=0)
+    >>> X["images"].shape, X["extra"].shape, y.shape, planted.shape
+    ((100, 12, 8, 8, 1), (100, 12, 4, 3), (100,), (100, 2))
+    >>> sorted(set(y.tolist()))
+    [0, 1]
+    """
+    from ._masking import MASK_VALUE
+
+    n_samples = _check_positive_int(n_samples, "n_samples")
+    n_classes = _check_positive_int(n_classes, "n_classes", minimum=2)
+    n_timesteps = _check_positive_int(n_timesteps, "n_timesteps")
+    if not isinstance(image_shape, tuple | list) or len(image_shape) != 3:
+        raise ValueError(
+            f"image_shape must be a tuple (H, W, C) of 3 integers; received {image_shape!r}."
+        )
+    height, width, channels = (
+        _check_positive_int(d, f"image_shape[{i}]") for i, d in enumerate(image_shape)
+    )
+    hours = _check_positive_int(hours, "hours")
+    w_features = _check_positive_int(w_features, "w_features")
+    n_planted_steps = _check_positive_int(n_planted_steps, "n_planted_steps")
+    min_length = (
+        n_timesteps if min_length is None else _check_positive_int(min_length, "min_length")
+    )
+    noise = _check_non_negative_float(noise, "noise")
+    if n_samples < n_classes:
+        raise ValueError(
+            "n_samples must be >= n_classes so that every class appears; received "
+            f"n_samples={n_samples}, n_classes={n_classes}."
+        )
+    if min_length > n_timesteps:
+        raise ValueError(
+            f"min_length must be <= n_timesteps; received min_length={min_length}, "
+            f"n_timesteps={n_timesteps}."
+        )
+    if n_planted_steps > min_length:
+        raise ValueError(
+            "n_planted_steps must be <= min_length (or n_timesteps) so that every sequence has "
+            f"room for its planted steps; received n_planted_steps={n_planted_steps}, "
+            f"min_length={min_length}."
+        )
+    rng = check_random_state(random_state)
+
+    # Fixed class patterns: oriented bars, and well-separated vectors for the extra input.
+    bars = _bar_patterns(n_classes, height, width, channels)
+    patterns = _class_prototypes(n_classes, hours * w_features).reshape(-1, hours, w_features)
+
+    y = rng.permutation(np.resize(np.arange(n_classes, dtype=np.int64), n_samples))
+    image_code = rng.randint(n_classes, size=n_samples)
+    extra_code = (y - image_code) % n_classes
+    lengths = rng.randint(min_length, n_timesteps + 1, size=n_samples)
+    images = noise * rng.standard_normal((n_samples, n_timesteps, height, width, channels))
+    extra = noise * rng.standard_normal((n_samples, n_timesteps, hours, w_features))
+    planted_steps = np.empty((n_samples, n_planted_steps), dtype=np.intp)
+    for i in range(n_samples):
+        steps = np.sort(rng.choice(lengths[i], size=n_planted_steps, replace=False))
+        for step, (dr, dc) in zip(steps, rng.randint(3, size=(n_planted_steps, 2)), strict=True):
+            images[i, step] += bars[image_code[i], dr : dr + height, dc : dc + width]
+        extra[i, steps] += patterns[extra_code[i]]
+        images[i, lengths[i] :] = MASK_VALUE
+        extra[i, lengths[i] :] = MASK_VALUE
+        planted_steps[i] = steps
+    return {"images": images, "extra": extra}, y, planted_steps

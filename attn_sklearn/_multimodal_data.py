@@ -1,0 +1,220 @@
+"""Multimodal sequence input: packing, conversion and validation.
+
+A multimodal ``X`` holds several *modalities* that share one time axis, e.g. a
+sequence of images and a sequence of tabular features per sample. Three
+containers are accepted:
+
+* a dict ``{name: array of shape (n_samples, n_timesteps, ...)}``;
+* a numpy *structured* array with one sub-array field per modality (one record
+  per sample), as built by :func:`pack_modalities`. scikit-learn's splitters,
+  ``cross_val_score``, ``GridSearchCV`` and ``Pipeline`` index it like any
+  array, which a dict does not allow;
+* one plain array of shape ``(n_samples, n_timesteps, ...)``: a single
+  modality named ``"x"`` (2-D input holds one value per step).
+
+A modality is *padding* at a step when all of its values there equal
+:data:`~attn_sklearn.MASK_VALUE`; a step is padding when every modality is.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+from sklearn.utils.validation import check_array
+
+from ._masking import partially_padded_steps, step_mask
+
+SINGLE_MODALITY = "x"
+_NUMERIC_KINDS = "biuf"
+
+
+def _check_name(name):
+    if not isinstance(name, str) or not name or "/" in name:
+        raise TypeError(
+            "Modality names must be non-empty strings without '/'; "
+            f"received a modality named {name!r}."
+        )
+    return name
+
+
+def check_aligned(shapes):
+    """Check that modalities share the number of samples and of time steps.
+
+    Parameters
+    ----------
+    shapes : dict of str to tuple
+        Full array shape of each modality, ``(n_samples, n_timesteps, ...)``.
+
+    Raises
+    ------
+    ValueError
+        Naming the first modality that disagrees with the first one.
+    """
+    (first, first_shape), *others = shapes.items()
+    for name, shape in others:
+        if shape[0] != first_shape[0]:
+            raise ValueError(
+                f"Modality {name!r} has {shape[0]} samples, but modality {first!r} has "
+                f"{first_shape[0]}; every modality needs one sequence per sample."
+            )
+        if shape[1] != first_shape[1]:
+            raise ValueError(
+                f"Modality {name!r} has {shape[1]} time steps, but modality {first!r} has "
+                f"{first_shape[1]}; all modalities share one time axis (pad the shorter "
+                "ones with MASK_VALUE)."
+            )
+
+
+def pack_modalities(**arrays):
+    """Pack per-modality arrays into one structured array, one record per sample.
+
+    The result can be indexed, split and cross-validated by scikit-learn like
+    any array (``train_test_split``, ``cross_val_score``, ``GridSearchCV``),
+    and :class:`~attn_sklearn.MultimodalAttentionClassifier` reads each field
+    as one modality.
+
+    Parameters
+    ----------
+    **arrays : array-like of shape (n_samples, n_timesteps, ...)
+        One numeric array per modality, keyword = modality name. All must have
+        the same number of samples and of time steps; the per-step shapes may
+        differ (e.g. images ``(H, W, C)`` and features ``(hours, w_features)``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples,), structured dtype
+        Field ``name`` holds ``arrays[name]``, with its dtype and per-sample
+        shape ``(n_timesteps, ...)``.
+
+    Raises
+    ------
+    ValueError
+        When no array is given, an array has fewer than 2 dimensions or the
+        modalities disagree on the number of samples or time steps.
+    TypeError
+        When an array is not numeric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from attn_sklearn import pack_modalities
+    >>> X = pack_modalities(images=np.zeros((5, 12, 8, 8, 1)), extra=np.zeros((5, 12, 4, 3)))
+    >>> X.shape, X["images"].shape, X["extra"].shape
+    ((5,), (5, 12, 8, 8, 1), (5, 12, 4, 3))
+    >>> X[[0, 2]]["extra"].shape  # rows are samples
+    (2, 12, 4, 3)
+    """
+    if not arrays:
+        raise ValueError(
+            "pack_modalities needs at least one modality, e.g. "
+            "pack_modalities(images=images, extra=extra)."
+        )
+    checked = {}
+    for name, values in arrays.items():
+        values = np.asarray(values)
+        if values.dtype.kind not in _NUMERIC_KINDS:
+            raise TypeError(
+                f"Modality {name!r} must be numeric; received an array of dtype {values.dtype}."
+            )
+        if values.ndim < 2:
+            raise ValueError(
+                f"Modality {name!r} must have shape (n_samples, n_timesteps, ...); received an "
+                f"array of shape {values.shape}."
+            )
+        checked[name] = values
+    check_aligned({name: values.shape for name, values in checked.items()})
+    dtype = np.dtype([(name, values.dtype, values.shape[1:]) for name, values in checked.items()])
+    packed = np.empty(len(next(iter(checked.values()))), dtype=dtype)
+    for name, values in checked.items():
+        packed[name] = values
+    return packed
+
+
+def as_modality_dict(X):
+    """Split a multimodal ``X`` into ``({name: raw array}, kind)``, without copying.
+
+    ``kind`` is ``"dict"``, ``"structured"`` or ``"array"`` (one modality
+    named :data:`SINGLE_MODALITY`).
+    """
+    if isinstance(X, Mapping):
+        if not X:
+            raise ValueError("X is an empty dict; it needs at least one modality.")
+        return {_check_name(name): values for name, values in X.items()}, "dict"
+    if isinstance(X, np.ndarray) and X.dtype.names is not None:
+        if X.ndim != 1:
+            raise ValueError(
+                "A structured X must be 1-D, one record per sample; received an array of shape "
+                f"{X.shape}."
+            )
+        modalities = {}
+        for name in X.dtype.names:
+            values = X[name]
+            if values.ndim < 2:
+                raise ValueError(
+                    f"Field {name!r} of the structured X must be a sub-array of shape "
+                    f"(n_timesteps, ...) per sample; received a scalar field of dtype "
+                    f"{X.dtype[name]}. Build X with pack_modalities."
+                )
+            modalities[_check_name(name)] = values
+        return modalities, "structured"
+    return {SINGLE_MODALITY: X}, "array"
+
+
+def check_modality(values, name):
+    """Validate one modality: numeric, at least one step and one value per step.
+
+    Returns a float32 array of shape ``(n_samples, n_timesteps, ...)`` with at
+    least 3 dimensions (2-D input gets one value per step).
+    """
+    values = check_array(
+        values,
+        allow_nd=True,
+        dtype="numeric",
+        ensure_all_finite=False,
+        input_name=f"X[{name!r}]",
+    )
+    if values.ndim == 2:
+        values = values[:, :, np.newaxis]
+    if 0 in values.shape[1:]:
+        raise ValueError(
+            f"Modality {name!r} must have at least one time step and one value per step; "
+            f"received shape {values.shape}."
+        )
+    return np.asarray(values, dtype=np.float32)
+
+
+def modality_step_mask(values):
+    """Boolean (n_samples, n_timesteps): steps where this modality is not padding."""
+    return step_mask(values.reshape(*values.shape[:2], -1))
+
+
+def real_steps(arrays):
+    """Boolean (n_samples, n_timesteps): steps where at least one modality is real."""
+    return np.any([modality_step_mask(values) for values in arrays.values()], axis=0)
+
+
+def check_values(arrays):
+    """Reject malformed padding, NaN or infinity in real steps, and all-padding samples."""
+    for name, values in arrays.items():
+        flat = values.reshape(*values.shape[:2], -1)
+        partial = partially_padded_steps(flat)
+        if np.any(partial):
+            sample, step = np.argwhere(partial)[0]
+            raise ValueError(
+                f"X[{name!r}][{sample}, {step}] mixes the padding marker MASK_VALUE with real "
+                "values; a padded step of a modality must hold MASK_VALUE in all its values."
+            )
+        bad = step_mask(flat) & ~np.all(np.isfinite(flat), axis=-1)
+        if np.any(bad):
+            sample, step = np.argwhere(bad)[0]
+            raise ValueError(
+                f"X[{name!r}] contains NaN or infinity in {int(bad.sum())} real (non-padded) "
+                f"time step(s), the first at X[{name!r}][{sample}, {step}]. Expected finite "
+                "values; mark a missing observation of a modality by filling its step with "
+                "MASK_VALUE."
+            )
+    empty = ~np.any(real_steps(arrays), axis=1)
+    if np.any(empty):
+        raise ValueError(
+            f"X[{int(np.argmax(empty))}] has no real time steps (every step of every modality "
+            "is padding); each sequence needs at least one observation."
+        )
