@@ -178,6 +178,7 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         self : object
             The fitted classifier.
         """
+        self._declared_classes = None
         return super().fit(X, y, sample_weight=sample_weight)
 
     def _training_sample_weight(self, y, sample_weight):
@@ -202,10 +203,47 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         check_classification_targets(y)
         return y
 
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one more epoch, keeping the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Sequences.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every label the classifier will see, for a first call whose ``y``
+            lacks some; later calls may omit it (or must repeat the same set).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, multiplied by ``class_weight``'s.
+
+        Returns
+        -------
+        self : object
+            The classifier, trained one epoch more.
+        """
+        if classes is not None:
+            classes = np.unique(self._labels(classes))
+            if hasattr(self, "classes_") and not np.array_equal(classes, self.classes_):
+                raise ValueError(
+                    f"classes must match the first call's {self.classes_.tolist()}; "
+                    f"received {classes.tolist()}."
+                )
+        self._declared_classes = classes
+        return super().partial_fit(X, y, sample_weight=sample_weight)
+
     def _check_target(self, y, *, reset):
         y = self._labels(y)
         if reset:
-            classes = np.unique(y)
+            declared = getattr(self, "_declared_classes", None)
+            classes = np.unique(y) if declared is None else declared
+            unseen = set(np.unique(y).tolist()) - set(classes.tolist())
+            if unseen:
+                raise ValueError(
+                    f"y contains labels missing from classes: {sorted(unseen, key=str)}; "
+                    f"received classes={classes.tolist()}."
+                )
             if len(classes) < 2:
                 raise ValueError(
                     "y must contain at least 2 classes to train a classifier; received 1 class: "

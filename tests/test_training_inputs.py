@@ -97,3 +97,18 @@ def test_step_labels_need_as_frame(regression_data):
     reg = AttentionLSTMRegressor(**SMALL).fit(X, y)
     with pytest.raises(ValueError, match="without as_frame=True"):
         reg.explain(X, step_labels=list(range(X.shape[1])))
+
+
+def test_partial_fit_with_declared_classes(classification_data):
+    X, y = classification_data
+    first = y != "high"
+    clf = AttentionLSTMClassifier(**SMALL).partial_fit(
+        X[first], y[first], classes=["high", "low", "mid"]
+    )
+    assert clf.classes_.tolist() == ["high", "low", "mid"]
+    assert clf.predict_proba(X).shape == (len(X), 3)
+    clf.partial_fit(X, y)  # now with every class
+    with pytest.raises(ValueError, match="classes must match the first call's"):
+        clf.partial_fit(X, y, classes=["low", "mid"])
+    with pytest.raises(ValueError, match=r"labels missing from classes: \['high'\]"):
+        AttentionLSTMClassifier(**SMALL).partial_fit(X, y, classes=["low", "mid"])
