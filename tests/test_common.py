@@ -8,7 +8,11 @@ estimators. Declared failures, each with its reason, are listed below and in
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from attn_sklearn import AttentionLSTMClassifier, AttentionLSTMRegressor
+from attn_sklearn import (
+    AttentionLSTMClassifier,
+    AttentionLSTMRegressor,
+    MultimodalAttentionClassifier,
+)
 
 SMALL = {"units": 4, "epochs": 2, "batch_size": 16, "random_state": 0}
 
@@ -24,7 +28,11 @@ EXPECTED_FAILED_CHECKS = {
     ),
 }
 
-ESTIMATORS = [AttentionLSTMRegressor(**SMALL), AttentionLSTMClassifier(**SMALL)]
+ESTIMATORS = [
+    AttentionLSTMRegressor(**SMALL),
+    AttentionLSTMClassifier(**SMALL),
+    MultimodalAttentionClassifier(**SMALL, n_layers=1),
+]
 
 
 @pytest.mark.slow
