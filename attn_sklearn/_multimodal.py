@@ -512,7 +512,8 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
             self._check_modality_names(raw)
         arrays = {name: check_modality(raw[name], name) for name in sorted(raw)}
         check_aligned({name: values.shape for name, values in arrays.items()})
-        plain_2d = kind == "array" and np.ndim(raw["x"]) == 2
+        # np.asarray, not np.ndim: array-likes need only __array__.
+        plain_2d = kind == "array" and np.asarray(raw["x"]).ndim == 2
         n_timesteps = next(iter(arrays.values())).shape[1]
         if reset:
             self.modalities_ = {name: values.shape[2:] for name, values in arrays.items()}

@@ -19,6 +19,7 @@ A modality is *padding* at a step when all of its values there equal
 from collections.abc import Mapping
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils.validation import check_array
 
 from ._masking import partially_padded_steps, step_mask
@@ -135,8 +136,13 @@ def as_modality_dict(X):
     ``kind`` is ``"dict"``, ``"structured"`` or ``"array"`` (one modality
     named :data:`SINGLE_MODALITY`).
     """
+    if sparse.issparse(X):  # some sparse formats are Mappings too
+        raise TypeError(
+            "Sparse data was passed for X, but dense data is required; received "
+            f"{type(X).__name__}. Use X.toarray() to convert it."
+        )
     if isinstance(X, Mapping):
-        if not X:
+        if len(X) == 0:
             raise ValueError("X is an empty dict; it needs at least one modality.")
         return {_check_name(name): values for name, values in X.items()}, "dict"
     if isinstance(X, np.ndarray) and X.dtype.names is not None:
