@@ -23,7 +23,10 @@ from attn_sklearn import (
 
 FAST = {"units": 2, "epochs": 1, "random_state": 0}
 PROPERTY = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    deadline=None,
+    derandomize=True,  # CI sees the same examples every run
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
