@@ -304,7 +304,8 @@ class SequenceEstimatorBase(BaseWrapper):
         if y is not None:
             y = self._check_target(y, reset=reset)
         if X is not None and y is not None:
-            check_consistent_length(X, y)
+            # len() of a dict of modalities counts modalities: compare sample counts.
+            check_consistent_length(range(self._n_rows(X)), y)
         return X, y
 
     def _check_sequences(self, X, *, reset):

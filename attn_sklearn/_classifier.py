@@ -9,7 +9,7 @@ from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_array, column_or_1d
 
 from ._architectures import build_attention_lstm
 from ._base import SequenceEstimatorBase
@@ -272,8 +272,8 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         proba : ndarray of shape (n_samples, n_classes)
             Probabilities in the order of ``classes_``; rows sum to 1.
         """
-        check_is_fitted(self, "model_")
-        return self.target_encoder_.inverse_transform(self._predict_raw(X), return_proba=True)
+        outputs = self._predict_raw(X)  # checks that the classifier is fitted
+        return self.target_encoder_.inverse_transform(outputs, return_proba=True)
 
     def _validation_split(self, X, y, sample_weight):
         """Stratified, shuffled hold-out: data sorted by class must not leave a class out."""

@@ -17,7 +17,6 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import (
     _check_feature_names,
     _check_n_features,
-    check_consistent_length,
 )
 
 from ._architectures import SeedStream, compile_head, sequence_trunk
@@ -494,16 +493,6 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
         return super().predict_proba(X)
 
     # ------------------------------------------------------------ validation
-    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
-        if X is not None:
-            X = self._check_sequences(X, reset=reset)
-        if y is not None:
-            y = self._check_target(y, reset=reset)
-        if X is not None and y is not None:
-            # A dict has len() = number of modalities: check a modality's rows instead.
-            check_consistent_length(next(iter(X.values())), y)
-        return X, y
-
     def _check_sequences(self, X, *, reset):
         """Validate multimodal ``X``; return a dict of float32 arrays, sorted by name."""
         _check_feature_names(self, X, reset=reset)
