@@ -9,12 +9,15 @@ the parts that do not fit a scikit-learn citizen on current versions:
 * tags come from ``__sklearn_tags__`` (scikeras 0.13 only defines the legacy
   ``_more_tags``, so scikit-learn >= 1.6 sees no estimator type);
 * seeding is explicit: every initialiser and dropout of the network gets its
-  own seed drawn from ``random_state`` (see ``SeedStream``), and mini-batches
-  are shuffled by ``tf.data`` with an explicit seed. Nothing process-wide
+  own seed drawn from ``random_state`` (see ``SeedStream``), and each epoch's
+  mini-batch order is a NumPy permutation of that seed. Nothing process-wide
   (NumPy or Python random state, TensorFlow's global seed or determinism flag)
   is read or changed by ``fit`` with an integer ``random_state``, so fits are
   reproducible even while other threads use those states;
-* input validation knows about sequences and the padding marker.
+* input validation knows about sequences and the padding marker;
+* inference runs in a float64 twin of the trained float32 network, so a row's
+  prediction and attention weights do not depend on the other rows passed
+  with it (see ``attn_sklearn._inference``).
 """
 
 from numbers import Integral, Real
@@ -34,7 +37,6 @@ from sklearn.utils.validation import (
 from ._architectures import (
     ATTENTION_TYPES,
     NetworkSpec,
-    attention_model,
     has_attention,
     has_self_attention,
 )
@@ -47,6 +49,7 @@ from ._data import (
     training_batches,
 )
 from ._explain import attention_frame, step_importance
+from ._inference import inference_networks
 from ._masking import step_mask
 from ._persistence import save_estimator
 from ._validation import check_sequences
@@ -244,7 +247,6 @@ class SequenceEstimatorBase(BaseWrapper):
         # Replaces scikeras' version, which seeds NumPy/TF process-wide.
         self._random_state = None
         self._seed = draw_seed(self.random_state)
-        self._attention_model = None
         X, y = self._validate_data(X, y, reset=True)
         self.target_encoder_ = self.target_encoder.fit(y)
         self.feature_encoder_ = self.feature_encoder.fit(X)
@@ -316,7 +318,8 @@ class SequenceEstimatorBase(BaseWrapper):
     def _predict_raw(self, X, **kwargs):
         check_is_fitted(self, "model_")
         X, _ = self._validate_data(X)
-        return predict_in_batches(self.model_, X, self._n_rows(X))[0]
+        network, _ = inference_networks(self.model_)
+        return predict_in_batches(network, X, self._n_rows(X))[0]
 
     def explain(self, X, *, full=False, as_frame=False, step_labels=None):
         """Attention each time step received.
@@ -363,10 +366,8 @@ class SequenceEstimatorBase(BaseWrapper):
                 "received step_labels without as_frame=True."
             )
         X, _ = self._validate_data(X)
-        if getattr(self, "_attention_model", None) is None:
-            self._attention_model = attention_model(self.model_)
-        outputs = predict_in_batches(self._attention_model, X, self._n_rows(X))
-        outputs = [np.asarray(w, dtype=np.float64) for w in outputs]
+        _, explainer = inference_networks(self.model_)
+        outputs = predict_in_batches(explainer, X, self._n_rows(X))
         weights = outputs[1] if full else step_importance(*outputs)
         if as_frame:
             return attention_frame(weights, self._real_steps(X), step_labels)
@@ -402,9 +403,3 @@ class SequenceEstimatorBase(BaseWrapper):
         """
         check_is_fitted(self, "model_")
         return save_estimator(self, path)
-
-    def __getstate__(self):
-        # The attention model shares the fitted layers; it is rebuilt on demand.
-        state = super().__getstate__()
-        state.pop("_attention_model", None)
-        return state

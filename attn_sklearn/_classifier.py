@@ -75,7 +75,9 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
     classes_ : ndarray of shape (n_classes,)
         Class labels, sorted.
     model_ : keras.Model
-        The fitted network.
+        The fitted network (float32). ``predict`` and ``explain`` run a
+        float64 copy of it, so a row's outputs do not depend on the other
+        rows passed with it.
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``).
     n_features_in_ : int

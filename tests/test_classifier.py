@@ -263,6 +263,29 @@ def test_clone_and_pickle_round_trips(models):
     np.testing.assert_array_equal(restored.explain(X), clf.explain(X))
 
 
+def test_a_rows_outputs_do_not_depend_on_the_other_rows(models):
+    # Inference runs in float64, so reordering or subsetting the rows gives
+    # bit-identical outputs (float32 batched kernels may move them by an ulp).
+    clf, X, _ = models("additive")
+    proba, weights = clf.predict_proba(X), clf.explain(X)
+    assert proba.dtype == weights.dtype == np.float64
+    order = np.random.default_rng(0).permutation(len(X))
+    np.testing.assert_array_equal(clf.predict_proba(X[order]), proba[order])
+    np.testing.assert_array_equal(clf.explain(X[order]), weights[order])
+    np.testing.assert_array_equal(clf.predict_proba(X[5:18]), proba[5:18])
+    # ...and within the rounding of float32 of what the trained network computes.
+    np.testing.assert_allclose(clf.model_.predict(X, verbose=0), proba, rtol=1e-4, atol=1e-6)
+
+
+def test_predictions_follow_further_training(models):
+    clf, X, y = models("additive")
+    clf = pickle.loads(pickle.dumps(clf))  # a private copy: the fixture is shared
+    before = clf.predict_proba(X)
+    clf.partial_fit(X, y)
+    np.testing.assert_allclose(clf.predict_proba(X), clf.model_.predict(X, verbose=0), rtol=1e-4)
+    assert not np.allclose(clf.predict_proba(X), before)
+
+
 # --------------------------------------------------------------------- bad input
 
 

@@ -22,17 +22,6 @@ EXPECTED_FAILED_CHECKS = {
         "scikeras' BaseWrapper still defines the legacy _more_tags, which this check rejects "
         "in any subclass; our tags come from __sklearn_tags__"
     ),
-    # Float32 batched kernels (oneDNN) can give a row's output a one-ulp (1.2e-7 relative)
-    # difference depending on its position in the batch; these checks demand rtol=1e-7.
-    # Seen once in five runs (predict_proba, one value of 60): declared, not strict.
-    "check_methods_sample_order_invariance": (
-        "float32 batched inference: a row's output may differ by one ulp (1.2e-7 relative) "
-        "with its position in the batch, at the edge of the check's rtol=1e-7"
-    ),
-    "check_methods_subset_invariance": (
-        "float32 batched inference: a row's output may differ by one ulp (1.2e-7 relative) "
-        "with its position in the batch, at the edge of the check's rtol=1e-7"
-    ),
     "check_sample_weight_equivalence_on_dense_data": (
         "mini-batch training: repeating a row changes the batches and the number of updates "
         "per epoch, so a weight of 2 and a repeated row are not numerically equivalent"
