@@ -53,9 +53,11 @@ def test_seed001_sine_forecast(tmp_path):
     assert len(pd.read_csv(tmp_path / "predictions/val_predictions.csv")) == 290 - int(0.8 * 290)
 
 
-def test_seed002_ragged_classification(tmp_path):
+@pytest.mark.parametrize("compare_seed", [False, True], ids=["alone", "compare-seed"])
+def test_seed002_ragged_classification(tmp_path, compare_seed):
     example = _load("seed002_ragged_classification")
-    results = example.main(["--quick", "--output-dir", str(tmp_path)])
+    flags = ["--compare-seed"] if compare_seed else []
+    results = example.main(["--quick", *flags, "--output-dir", str(tmp_path)])
     for artefact in [
         "summary.json",
         "classification_report.csv",
@@ -74,7 +76,11 @@ def test_seed002_ragged_classification(tmp_path):
     assert n_classes == 8 and n_test + results["data"]["n_train"] == 120
     assert results["best_params"]["units"] in results["settings"]["units"]
     assert 0 <= results["cv_accuracy"] <= 1
-    for name in ("attention", "none"):
+    rows = ["attention", "none"]
+    if compare_seed:
+        rows += ["library defaults (random_state only)", "seed 002 network (plain Keras)"]
+    assert list(results["attention_vs_none"]) == rows
+    for name in rows:
         row = results["attention_vs_none"][name]
         assert 0 <= row["accuracy"] <= 1 and 0 <= row["macro_f1"] <= 1
         assert _finite(row["fit_seconds"]) and row["fit_seconds"] > 0
@@ -96,4 +102,23 @@ def test_seed002_ragged_classification(tmp_path):
     assert len(per_sequence) == n_test
     assert per_sequence["mass_on_planted"].between(0, 1 + 1e-6).all()
     side_by_side = pd.read_csv(tmp_path / "attention_vs_none.csv", index_col=0)
-    assert list(side_by_side.index) == ["attention", "none"]
+    assert list(side_by_side.index) == rows
+    for name in rows:
+        assert side_by_side.loc[name, "accuracy"] == pytest.approx(
+            results["attention_vs_none"][name]["accuracy"]
+        )
+
+    assert results["settings"]["compare_seed"] is compare_seed
+    if not compare_seed:
+        assert "compare_seed" not in results and "seed_units" not in results["settings"]
+        return
+    assert results["compare_seed"]["defaults_n_parameters"] > 0
+    seed = results["compare_seed"]["seed_network"]
+    assert seed["units"] == results["settings"]["seed_units"] == 8
+    assert seed["max_epochs"] == 2 and seed["batch_size"] == 32
+    # The seed's architecture, counted: 2 x BiLSTM(u) on 3 features, a (2u x 2u) + 1
+    # attention, then Dense(8) on the flattened (maxlen, 2u) output.
+    u = seed["units"]
+    recurrent = 2 * 4 * u * (3 + u + 1) + 2 * 4 * u * (2 * u + u + 1)
+    maxlen, rest = divmod(seed["n_parameters"] - recurrent - (2 * u) ** 2 - 1 - 8, 2 * u * 8)
+    assert rest == 0 and 20 <= maxlen <= 60  # the padded length: the longest training sequence
