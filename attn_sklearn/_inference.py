@@ -17,6 +17,11 @@ from ._architectures import attention_model, has_attention
 # fitted network -> (its float64 twin, the twin's attention read-out or None)
 _TWINS = weakref.WeakKeyDictionary()
 
+# TensorFlow has no float64 CPU kernels for 3-D pooling (the "conv" encoder's), so those
+# layers stay float32: their inputs are rounded once per element, then max/mean each
+# pooling window of one row, which involves no other row.
+_FLOAT32_ONLY = (keras.layers.MaxPooling3D, keras.layers.AveragePooling3D)
+
 
 def float64_twin(model):
     """An uncompiled float64 copy of ``model``'s graph, with fresh (unset) weights.
@@ -33,7 +38,8 @@ def float64_twin(model):
 
     def in_float64(operation):
         config = operation.get_config()
-        if isinstance(operation, keras.layers.Layer):  # graph ops (e.g. not_equal) have no dtype
+        is_layer = isinstance(operation, keras.layers.Layer)  # graph ops have no dtype
+        if is_layer and not isinstance(operation, _FLOAT32_ONLY):
             config["dtype"] = "float64"
         return operation.__class__.from_config(config)
 
