@@ -22,7 +22,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.validation import check_array
 
-from ._masking import partially_padded_steps, step_mask
+from ._masking import step_mask
+from ._validation import check_step_values
 
 SINGLE_MODALITY = "x"
 _NUMERIC_KINDS = "biuf"
@@ -201,23 +202,13 @@ def real_steps(arrays):
 def check_values(arrays):
     """Reject malformed padding, NaN or infinity in real steps, and all-padding samples."""
     for name, values in arrays.items():
-        flat = values.reshape(*values.shape[:2], -1)
-        partial = partially_padded_steps(flat)
-        if np.any(partial):
-            sample, step = np.argwhere(partial)[0]
-            raise ValueError(
-                f"X[{name!r}][{sample}, {step}] mixes the padding marker MASK_VALUE with real "
-                "values; a padded step of a modality must hold MASK_VALUE in all its values."
-            )
-        bad = step_mask(flat) & ~np.all(np.isfinite(flat), axis=-1)
-        if np.any(bad):
-            sample, step = np.argwhere(bad)[0]
-            raise ValueError(
-                f"X[{name!r}] contains NaN or infinity in {int(bad.sum())} real (non-padded) "
-                f"time step(s), the first at X[{name!r}][{sample}, {step}]. Expected finite "
-                "values; mark a missing observation of a modality by filling its step with "
-                "MASK_VALUE."
-            )
+        check_step_values(
+            values.reshape(*values.shape[:2], -1),
+            name=f"X[{name!r}]",
+            padded_rule="a padded step of a modality must hold MASK_VALUE in all its values",
+            missing_hint="mark a missing observation of a modality by filling its step with "
+            "MASK_VALUE",
+        )
     empty = ~np.any(real_steps(arrays), axis=1)
     if np.any(empty):
         raise ValueError(

@@ -54,25 +54,41 @@ def check_sequences(estimator, X, *, reset):
     return X
 
 
-def check_padding_and_values(X):
-    """Reject partially padded steps, non-finite real values and all-padding sequences."""
+def check_step_values(
+    X,
+    *,
+    name="X",
+    padded_rule="a padded step must hold MASK_VALUE in every feature",
+    missing_hint="mark missing observations with attn_sklearn.SequenceMasker, which turns "
+    "them into padding",
+):
+    """Reject partially padded steps and NaN or infinity in real steps; return the real steps.
+
+    ``X`` is ``(n_samples, n_timesteps, n_features)``; ``name`` is how the
+    errors refer to it (say ``X['images']`` for one modality).
+    """
     partial = partially_padded_steps(X)
     if np.any(partial):
         sample, step = np.argwhere(partial)[0]
         raise ValueError(
-            f"X[{sample}, {step}] mixes the padding marker MASK_VALUE with real values; "
-            "a padded step must hold MASK_VALUE in every feature."
+            f"{name}[{sample}, {step}] mixes the padding marker MASK_VALUE with real values; "
+            f"{padded_rule}."
         )
     real = step_mask(X)
     bad = real & ~np.all(np.isfinite(X), axis=-1)
     if np.any(bad):
         sample, step = np.argwhere(bad)[0]
         raise ValueError(
-            f"X contains NaN or infinity in {int(bad.sum())} real (non-padded) time step(s), "
-            f"the first at X[{sample}, {step}]. Expected finite values; mark missing "
-            "observations with attn_sklearn.SequenceMasker, which turns them into padding."
+            f"{name} contains NaN or infinity in {int(bad.sum())} real (non-padded) time "
+            f"step(s), the first at {name}[{sample}, {step}]. Expected finite values; "
+            f"{missing_hint}."
         )
-    empty = ~np.any(real, axis=1)
+    return real
+
+
+def check_padding_and_values(X):
+    """Reject partially padded steps, non-finite real values and all-padding sequences."""
+    empty = ~np.any(check_step_values(X), axis=1)
     if np.any(empty):
         raise ValueError(
             f"X[{int(np.argmax(empty))}] has no real time steps (every step is padding); "
