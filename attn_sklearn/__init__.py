@@ -14,9 +14,10 @@ from ._classifier import AttentionLSTMClassifier
 from ._masking import MASK_VALUE
 from ._multimodal import MultimodalAttentionClassifier
 from ._multimodal_data import pack_modalities
+from ._padding import SequencePadder
 from ._persistence import load
 from ._regressor import AttentionLSTMRegressor
-from ._sequences import SequenceMasker, SequencePadder, SequenceScaler
+from ._sequences import SequenceMasker, SequenceScaler
 from ._windowing import SlidingWindowTransformer, frame_supervised
 
 __version__ = "0.1.0"

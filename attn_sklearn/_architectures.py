@@ -62,11 +62,11 @@ class NetworkSpec:
       additive pooling;
     * ``"none"``: no attention, the last LSTM state (an ablation).
 
-    ``residual`` adds the self-attention output back to its input (seed 002's
-    residual variant) and ``layer_norm`` normalises the sequence fed to the
-    pooling; both only change ``"self"`` and ``"multihead"`` networks, apart
-    from ``layer_norm`` which also normalises the LSTM outputs of the pooling
-    types.
+    ``residual`` adds the self-attention output back to its input (a
+    Transformer-style residual connection) and ``layer_norm`` normalises the
+    sequence fed to the pooling; both only change ``"self"`` and
+    ``"multihead"`` networks, apart from ``layer_norm`` which also normalises
+    the LSTM outputs of the pooling types.
     """
 
     units: int = 64
@@ -123,21 +123,22 @@ def sequence_trunk(x, spec, seeds=None):
     if spec.attention in SELF_ATTENTION_TYPES:
         multihead = spec.attention == "multihead"
         attended, _ = SequenceSelfAttention(
-            n_heads=spec.n_heads if multihead else 1,
+            num_heads=spec.n_heads if multihead else 1,
             key_dim=spec.key_dim if multihead else None,
-            score="multiplicative" if multihead else spec.self_attention_score,
+            score_mode="multiplicative" if multihead else spec.self_attention_score,
             attention_width=spec.attention_width,
             causal=spec.causal,
-            seed=seeds(),
+            kernel_initializer=seeds.initializer(),
             name=SELF_ATTENTION_LAYER_NAME,
-        )(x, return_attention=True)
+        )(x, return_attention_scores=True)
         x = keras.layers.Add(name="residual")([x, attended]) if spec.residual else attended
     if spec.layer_norm:
         x = keras.layers.LayerNormalization(name="layer_norm")(x)
-    score = spec.attention if spec.attention not in SELF_ATTENTION_TYPES else "additive"
-    context, _ = AttentionPooling(score=score, seed=seeds(), name=POOLING_LAYER_NAME)(
-        x, return_attention=True
+    score_mode = spec.attention if spec.attention not in SELF_ATTENTION_TYPES else "additive"
+    pooling = AttentionPooling(
+        score_mode=score_mode, kernel_initializer=seeds.initializer(), name=POOLING_LAYER_NAME
     )
+    context, _ = pooling(x, return_attention_scores=True)
     return context
 
 
@@ -162,8 +163,9 @@ def build_attention_lstm(
 ):
     """Build and compile ``Masking -> LSTM x n_layers -> attention -> Dense``.
 
-    This is seed 001's network (``LSTM(64, return_sequences=True)`` ->
-    attention pooling -> ``Dense``) generalised by :class:`NetworkSpec`.
+    :class:`NetworkSpec` generalises the network of the next-step sine
+    forecaster (``LSTM(64, return_sequences=True)`` -> attention pooling ->
+    ``Dense``).
 
     Parameters
     ----------

@@ -1,25 +1,35 @@
-"""Shared estimator plumbing: the one module that touches scikeras.
+"""Shared estimator plumbing: the one module that imports scikeras.
 
-scikeras' ``BaseWrapper`` gives us the fit/predict skeleton, the target
-encoders and the in-memory ``.keras`` pickling of ``keras.Model``. We replace
-the parts that do not fit a scikit-learn citizen on current versions:
+Every estimator is a scikeras ``BaseWrapper`` (the project's chosen wrapper
+library). Of it we use exactly these hooks, so that a switch to another
+wrapper (say ``keras.wrappers``) stays local to this module:
 
+* ``BaseWrapper`` as the base class;
+* ``_build_keras_model()``, which checks the ``model``/``build_fn`` slots
+  (both ``None`` here) and calls our ``_keras_build_fn()``;
+* the ``target_encoder`` slot: an object fitted on ``y`` that encodes it for
+  the network and decodes the network's outputs (defined by each estimator).
+
+Everything else is ours, because scikeras' versions do not fit a
+scikit-learn citizen on current versions:
+
+* ``fit`` reads top to bottom: validate once, encode, build, train;
 * parameters come from the ``__init__`` signature (scikit-learn's rule), not
-  from ``vars(self)``;
-* tags come from ``__sklearn_tags__`` (scikeras 0.13 only defines the legacy
-  ``_more_tags``, so scikit-learn >= 1.6 sees no estimator type);
+  from ``vars(self)``; tags come from ``__sklearn_tags__``;
 * seeding is explicit: every initialiser and dropout of the network gets its
-  own seed drawn from ``random_state`` (see ``SeedStream``), and each epoch's
-  mini-batch order is a NumPy permutation of that seed. Nothing process-wide
-  (NumPy or Python random state, TensorFlow's global seed or determinism flag)
-  is read or changed by ``fit`` with an integer ``random_state``, so fits are
-  reproducible even while other threads use those states;
-* input validation knows about sequences and the padding marker;
+  own seed drawn from ``random_state``, and each epoch's mini-batch order is a
+  NumPy permutation of that seed. Nothing process-wide (NumPy or Python random
+  state, TensorFlow's global seed or determinism flag) is read or changed by
+  ``fit`` with an integer ``random_state``;
 * inference runs in a float64 twin of the trained float32 network, so a row's
   prediction and attention weights do not depend on the other rows passed
-  with it (see ``attn_sklearn._inference``).
+  with it (see ``_inference.py``);
+* scikeras' public extras (``initialize``, ``initialized_``,
+  ``current_epoch``, ``scorer``) are not offered: reading them raises
+  ``AttributeError``.
 """
 
+from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 from typing import ClassVar
 
@@ -27,45 +37,48 @@ import keras
 import numpy as np
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_consistent_length,
-    check_is_fitted,
-)
+from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
-from ._architectures import (
-    ATTENTION_TYPES,
-    NetworkSpec,
-    has_attention,
-    has_self_attention,
-)
-from ._data import (
-    draw_seed,
-    evaluation_batches,
-    n_input_rows,
-    predict_in_batches,
-    take_rows,
-    training_batches,
-)
+from ._architectures import ATTENTION_TYPES, NetworkSpec, has_attention, has_self_attention
+from ._batches import evaluation_batches, n_samples, predict_in_batches, take_rows, training_batches
 from ._explain import attention_frame, step_importance
 from ._inference import inference_networks
-from ._masking import step_mask
-from ._persistence import save_estimator
+from ._masking import real_steps
+from ._persistence import register_estimator, save_estimator
 from ._validation import check_sequences
 
 
-class SequenceEstimatorBase(BaseWrapper):
+class _NotOffered:
+    """A scikeras attribute this package does not offer: reading it raises AttributeError."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        raise AttributeError(f"{owner.__name__!r} object has no attribute {self.name!r}")
+
+
+class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
     """Base class of the attention-LSTM estimators (not for direct use).
 
-    Subclasses define ``__init__`` (their hyperparameters), ``_check_target``,
+    Subclasses define ``__init__`` (their hyperparameters, keyword-only after
+    the first), ``target_encoder``, ``_check_target``, ``_fit_target``,
     ``_validation_split`` and ``_keras_build_fn``.
     """
 
-    # scikeras reads these; our network always comes from ``_keras_build_fn``.
+    # scikeras' model slots: our network always comes from ``_keras_build_fn``.
     model = None
     build_fn = None
-    warm_start = False
+    # Read by scikeras' ``_build_keras_model``: None means "leave TensorFlow's global seed alone".
+    _random_state = None
+
+    # scikeras' public extras: not part of this package's API.
+    initialize = _NotOffered()
+    initialized_ = _NotOffered()
+    current_epoch = _NotOffered()
+    scorer = _NotOffered()
 
     _parameter_constraints: ClassVar[dict] = {
         "units": [Interval(Integral, 1, None, closed="left")],
@@ -90,49 +103,10 @@ class SequenceEstimatorBase(BaseWrapper):
         "verbose": ["verbose"],
     }
 
-    def __init__(
-        self,
-        units=64,
-        n_layers=1,
-        bidirectional=False,
-        dropout=0.0,
-        attention="additive",
-        n_heads=4,
-        key_dim=None,
-        self_attention_score="multiplicative",
-        attention_width=None,
-        causal=False,
-        residual=False,
-        layer_norm=False,
-        learning_rate=3e-3,
-        epochs=100,
-        batch_size=32,
-        validation_fraction=0.1,
-        patience=15,
-        callbacks=None,
-        random_state=None,
-        verbose=0,
-    ):
-        self.units = units
-        self.n_layers = n_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.attention = attention
-        self.n_heads = n_heads
-        self.key_dim = key_dim
-        self.self_attention_score = self_attention_score
-        self.attention_width = attention_width
-        self.causal = causal
-        self.residual = residual
-        self.layer_norm = layer_norm
-        self.learning_rate = learning_rate
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.callbacks = callbacks
-        self.random_state = random_state
-        self.verbose = verbose
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.__name__.startswith("_"):
+            register_estimator(cls)
 
     # scikit-learn's rules for parameters and their display, not scikeras' ``vars(self)``.
     _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
@@ -154,75 +128,147 @@ class SequenceEstimatorBase(BaseWrapper):
         X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
             Sequences in time order. 2-D input holds univariate sequences.
             Steps whose features all equal :data:`~attn_sklearn.MASK_VALUE`
-            are padding and are ignored.
+            are padding and are ignored. (``MultimodalAttentionClassifier``
+            takes a dict or structured array of modalities: see its docstring.)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
+            Targets: class labels (numbers or strings) for the classifiers,
+            one or several numbers per sample for the regressor.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights for the loss.
+            Per-sample weights for the loss, multiplied by ``class_weight``'s
+            for the classifiers. Rows of weight 0 are left out entirely.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        X, y, sample_weight = self._prepare_training_inputs(X, y, sample_weight)
-        return super().fit(X, y, sample_weight=sample_weight)
+        X, y, sample_weight = self._validate_training_data(X, y, sample_weight, reset=True)
+        self._initialize(y)
+        self._train(X, y, sample_weight, epochs=int(self.epochs), initial_epoch=0)
+        return self
 
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one more epoch, keeping the current weights.
 
         The first call initialises the network as ``fit`` would. Later calls
-        must bring the same kind of ``X`` and, for classifiers, no label that
-        the first call did not see.
+        must bring the same kind of ``X`` and the same number of outputs.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-            Sequences.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights for the loss.
+        X, y, sample_weight
+            As for :meth:`fit`.
 
         Returns
         -------
         self : object
             The estimator, trained one epoch more.
         """
-        X, y, sample_weight = self._prepare_training_inputs(X, y, sample_weight)
-        return super().partial_fit(X, y, sample_weight=sample_weight)
+        return self._partial_fit(X, y, sample_weight)
 
-    def _prepare_training_inputs(self, X, y, sample_weight):
-        """Check parameters and weights; drop zero-weight rows before anything is fitted.
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        first = not hasattr(self, "model_")
+        X, y, sample_weight = self._validate_training_data(
+            X, y, sample_weight, reset=first, classes=classes
+        )
+        if first:
+            self._initialize(y)
+        trained = 0 if first else len(self.history_.get("loss", []))
+        self._train(X, y, sample_weight, epochs=1, initial_epoch=trained)
+        return self
 
-        Dropping them first keeps them out of every fitted statistic (the target
-        scaling too), so a zero weight means exactly "not in the data".
+    def _validate_training_data(self, X, y, sample_weight, *, reset, classes=None):
+        """Validate everything ``fit`` takes, once; drop zero-weight rows.
+
+        Dropping them before any fitted statistic (the target scaling, the
+        classes) is computed makes a zero weight mean exactly "not in the data".
         """
         self._validate_params()
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        X = self._check_sequences(X, reset=reset)
+        y = self._check_target(y)
+        check_consistent_length(range(n_samples(X)), y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, y, dtype=np.float64, ensure_non_negative=True
             )
-        sample_weight = self._training_sample_weight(y, sample_weight)
-        if sample_weight is None:
-            return X, y, None
-        if not np.any(sample_weight > 0):
-            raise ValueError(
-                "sample_weight must give at least one sample a positive weight; "
-                "received only zeros."
-            )
-        keep = np.flatnonzero(sample_weight > 0)
-        if len(keep) < len(sample_weight) and n_input_rows(X) == len(sample_weight):
-            X, y, sample_weight = take_rows(X, keep), take_rows(y, keep), sample_weight[keep]
+        sample_weight = self._loss_weights(y, sample_weight)
+        if sample_weight is not None:
+            if not np.any(sample_weight > 0):
+                raise ValueError(
+                    "sample_weight must give at least one sample a positive weight; "
+                    "received only zeros."
+                )
+            keep = np.flatnonzero(sample_weight > 0)
+            if len(keep) < len(y):
+                X, y, sample_weight = take_rows(X, keep), y[keep], sample_weight[keep]
+        self._fit_target(y, reset=reset, classes=classes)
         return X, y, sample_weight
 
-    def _training_sample_weight(self, y, sample_weight):
-        """Per-sample loss weights; subclasses fold in class weights."""
+    def _loss_weights(self, y, sample_weight):
+        """Per-sample loss weights; classifiers fold in ``class_weight``."""
         return sample_weight
+
+    def _initialize(self, y):
+        """Draw the seed, fit the target encoder and build the network."""
+        self._seed = _draw_seed(self.random_state)
+        self.target_encoder_ = self.target_encoder.fit(y)
+        self.model_ = self._build_keras_model()  # scikeras: calls _keras_build_fn
+
+    def _train(self, X, y, sample_weight, *, epochs, initial_epoch):
+        """Run Keras' training loop; ``history_`` restarts with epoch 0."""
+        y = self.target_encoder_.transform(y)
+        if sample_weight is None:
+            sample_weight = np.ones(len(y), dtype=np.float32)
+        train, val = self._validation_split(X, y, np.asarray(sample_weight, np.float32))
+        monitor = "val_loss" if val is not None else "loss"
+        history = self.model_.fit(
+            training_batches(train, int(self.batch_size), self._seed, initial_epoch),
+            validation_data=None if val is None else evaluation_batches(val),
+            epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch,
+            callbacks=[*self._user_callbacks(), *self._stopping_callbacks(monitor)],
+            shuffle=False,  # training_batches shuffles, with our seed
+            verbose=self.verbose,
+        )
+        if initial_epoch == 0:
+            self.history_ = {}
+        for key, values in history.history.items():
+            self.history_.setdefault(key, []).extend(float(v) for v in values)
+
+    def _user_callbacks(self):
+        callbacks = list(self.callbacks or [])
+        for i, callback in enumerate(callbacks):
+            if not isinstance(callback, keras.callbacks.Callback):
+                raise TypeError(
+                    "callbacks must be a list of keras.callbacks.Callback instances; received "
+                    f"callbacks[{i}] of type {type(callback).__name__}."
+                )
+        return callbacks
+
+    def _stopping_callbacks(self, monitor):
+        if self.patience is None:
+            return []
+        return [
+            # Halving the step size on plateaus lets Adam settle into the minimum
+            # instead of rattling around it; stopping waits for that to pay off.
+            keras.callbacks.ReduceLROnPlateau(
+                monitor=monitor,
+                factor=0.5,
+                patience=max(1, int(self.patience) // 3),
+                min_lr=float(self.learning_rate) / 64,
+            ),
+            keras.callbacks.EarlyStopping(
+                monitor=monitor, patience=int(self.patience), restore_best_weights=True
+            ),
+        ]
+
+    def _n_validation(self, n_rows):
+        """Rows held out for early stopping: none when too few remain to train on."""
+        n_val = int(np.floor(self.validation_fraction * n_rows))
+        return n_val if 0 < n_val < n_rows else 0
 
     def _network_spec(self):
         """The trunk hyperparameters, as the architecture builders take them."""
@@ -243,83 +289,33 @@ class SequenceEstimatorBase(BaseWrapper):
             layer_norm=bool(self.layer_norm),
         )
 
-    def _initialize(self, X, y=None):
-        # Replaces scikeras' version, which seeds NumPy/TF process-wide.
-        self._random_state = None
-        self._seed = draw_seed(self.random_state)
-        X, y = self._validate_data(X, y, reset=True)
-        self.target_encoder_ = self.target_encoder.fit(y)
-        self.feature_encoder_ = self.feature_encoder.fit(X)
-        self.model_ = self._build_keras_model()
-        self._initialize_callbacks()
-        return X, y
-
-    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
-        if sample_weight is None:
-            sample_weight = np.ones(len(y), dtype=np.float32)
-        train, val = self._validation_split(X, y, np.asarray(sample_weight, np.float32))
-        callbacks = list(self._fit_callbacks)
-        if self.patience is not None:
-            monitor = "val_loss" if val is not None else "loss"
-            callbacks += [
-                # Halving the step size on plateaus lets Adam settle into the minimum
-                # instead of rattling around it; stopping waits for that to pay off.
-                keras.callbacks.ReduceLROnPlateau(
-                    monitor=monitor,
-                    factor=0.5,
-                    patience=max(1, int(self.patience) // 3),
-                    min_lr=float(self.learning_rate) / 64,
-                ),
-                keras.callbacks.EarlyStopping(
-                    monitor=monitor, patience=int(self.patience), restore_best_weights=True
-                ),
-            ]
-        history = self.model_.fit(
-            training_batches(train, int(self.batch_size), self._seed, initial_epoch),
-            validation_data=None if val is None else evaluation_batches(val),
-            epochs=initial_epoch + int(epochs),
-            initial_epoch=initial_epoch,
-            callbacks=callbacks,
-            shuffle=False,  # _training_batches shuffles, with our seed
-            verbose=self.verbose,
-        )
-        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
-            self.history_ = {}
-        for key, values in history.history.items():
-            self.history_.setdefault(key, []).extend(float(v) for v in values)
-
-    @staticmethod
-    def _validate_sample_weight(X, y, sample_weight):
-        # Zero-weight rows were dropped in _prepare_training_inputs; scikeras' version
-        # would size the weights from X, which may be a dict of modalities.
-        return X, y, _check_sample_weight(sample_weight, y, dtype=np.float32)
-
-    def _n_validation(self, n_samples):
-        """Rows held out for early stopping: none when too few remain to train on."""
-        n_val = int(np.floor(self.validation_fraction * n_samples))
-        return n_val if 0 < n_val < n_samples else 0
-
-    # ------------------------------------------------------------ validation
-    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
-        if X is not None:
-            X = self._check_sequences(X, reset=reset)
-        if y is not None:
-            y = self._check_target(y, reset=reset)
-        if X is not None and y is not None:
-            # len() of a dict of modalities counts modalities: compare sample counts.
-            check_consistent_length(range(self._n_rows(X)), y)
-        return X, y
-
+    # ------------------------------------------------------------ subclass hooks
     def _check_sequences(self, X, *, reset):
-        """Validate ``X`` and return it as float32 ``(n_samples, n_timesteps, n_features)``."""
+        """Validate ``X``; return it as float32 ``(n_samples, n_timesteps, n_features)``."""
         return check_sequences(self, X, reset=reset)
 
+    @abstractmethod
+    def _check_target(self, y):
+        """Validate ``y`` (type and shape only; nothing is recorded)."""
+
+    @abstractmethod
+    def _fit_target(self, y, *, reset, classes=None):
+        """Record (``reset``) or check the target's fitted attributes."""
+
+    @abstractmethod
+    def _validation_split(self, X, y, sample_weight):
+        """``(train, validation)`` triples of ``(X, y, sample_weight)``; validation may be None."""
+
+    @abstractmethod
+    def _keras_build_fn(self):
+        """The compiled network for the recorded input and target shapes."""
+
     # --------------------------------------------------------------- predict
-    def _predict_raw(self, X, **kwargs):
+    def _predict_raw(self, X):
         check_is_fitted(self, "model_")
-        X, _ = self._validate_data(X)
+        X = self._check_sequences(X, reset=False)
         network, _ = inference_networks(self.model_)
-        return predict_in_batches(network, X, self._n_rows(X))[0]
+        return predict_in_batches(network, X)[0]
 
     def explain(self, X, *, full=False, as_frame=False, step_labels=None):
         """Attention each time step received.
@@ -365,24 +361,15 @@ class SequenceEstimatorBase(BaseWrapper):
                 "step_labels label the rows of the frame returned with as_frame=True; "
                 "received step_labels without as_frame=True."
             )
-        X, _ = self._validate_data(X)
+        X = self._check_sequences(X, reset=False)
         _, explainer = inference_networks(self.model_)
-        outputs = predict_in_batches(explainer, X, self._n_rows(X))
+        outputs = predict_in_batches(explainer, X)
         weights = outputs[1] if full else step_importance(*outputs)
         if as_frame:
-            return attention_frame(weights, self._real_steps(X), step_labels)
+            return attention_frame(weights, real_steps(X), step_labels)
         return weights
 
-    @staticmethod
-    def _n_rows(X):
-        """Number of samples of validated ``X`` (an array, or a dict of modalities)."""
-        return len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
-
-    @staticmethod
-    def _real_steps(X):
-        """Boolean (n_samples, n_timesteps): the non-padded steps of validated ``X``."""
-        return step_mask(X)
-
+    # ------------------------------------------------------------ persistence
     def save(self, path):
         """Save the fitted estimator to one file, without pickle.
 
@@ -403,3 +390,8 @@ class SequenceEstimatorBase(BaseWrapper):
         """
         check_is_fitted(self, "model_")
         return save_estimator(self, path)
+
+
+def _draw_seed(random_state):
+    """An int seed from ``random_state``; ``None`` draws from NumPy's global RNG, as in sklearn."""
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))

@@ -1,4 +1,4 @@
-"""AttentionLSTMClassifier: attention LSTM for binary and multiclass sequence labels."""
+"""AttentionLSTMClassifier, and the private base shared by the sequence classifiers."""
 
 from numbers import Real
 from typing import ClassVar
@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from ._architectures import build_attention_lstm
 from ._base import SequenceEstimatorBase
-from ._data import take_rows
+from ._batches import split_rows
 from ._docstrings import fill_doc
 
 
@@ -47,8 +47,161 @@ class _LabelEncoder(TransformerMixin, BaseEstimator):
         return self.classes[np.argmax(proba, axis=1)]
 
 
+class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
+    """Labels, class weights, stratified early stopping and the output head of a classifier.
+
+    Subclasses define ``__init__`` and ``_keras_build_fn`` (using
+    :meth:`_output_head`).
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **SequenceEstimatorBase._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = True
+        return tags
+
+    @property
+    def target_encoder(self):
+        return _LabelEncoder(self.classes_)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one more epoch, keeping the current weights.
+
+        The first call initialises the network as ``fit`` would.
+
+        Parameters
+        ----------
+        X, y
+            As for :meth:`fit`.
+        classes : array-like of shape (n_classes,), default=None
+            Every label the classifier will see, for a first call whose ``y``
+            lacks some; later calls may omit it (or must repeat the same set).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, multiplied by ``class_weight``'s.
+
+        Returns
+        -------
+        self : object
+            The classifier, trained one epoch more.
+        """
+        if classes is not None:
+            classes = np.unique(self._check_target(classes))
+        return self._partial_fit(X, y, sample_weight, classes=classes)
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps[, n_features]), or multimodal input
+            Sequences in the form :meth:`fit` took.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            The most probable class of each sample, one of ``classes_``.
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like or multimodal input
+            Sequences in the form :meth:`fit` took; 3-D input may have another
+            number of time steps.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``; rows sum to 1.
+        """
+        outputs = self._predict_raw(X)  # checks that the classifier is fitted
+        return self.target_encoder_.inverse_transform(outputs, return_proba=True)
+
+    def _check_target(self, y):
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        return y
+
+    def _loss_weights(self, y, sample_weight):
+        if self.class_weight is None:
+            return sample_weight
+        if isinstance(self.class_weight, dict):
+            bad = {k: v for k, v in self.class_weight.items() if not _is_weight(v)}
+            if bad:
+                raise ValueError(
+                    "class_weight values must be finite numbers >= 0; received "
+                    + ", ".join(f"{k!r}: {v!r}" for k, v in bad.items())
+                    + "."
+                )
+        weights = compute_sample_weight(self.class_weight, y)
+        return weights if sample_weight is None else weights * sample_weight
+
+    def _fit_target(self, y, *, reset, classes=None):
+        seen = np.unique(y)
+        if reset:
+            classes = seen if classes is None else classes
+            unseen = set(seen.tolist()) - set(classes.tolist())
+            if unseen:
+                raise ValueError(
+                    f"y contains labels missing from classes: {sorted(unseen, key=str)}; "
+                    f"received classes={classes.tolist()}."
+                )
+            if len(classes) < 2:
+                raise ValueError(
+                    "y must contain at least 2 classes to train a classifier; received 1 class: "
+                    f"{classes[0].item()!r}."
+                )
+            self.classes_ = classes
+            return
+        if classes is not None and not np.array_equal(classes, self.classes_):
+            raise ValueError(
+                f"classes must match the first call's {self.classes_.tolist()}; "
+                f"received {classes.tolist()}."
+            )
+        unseen = set(seen.tolist()) - set(self.classes_.tolist())
+        if unseen:
+            raise ValueError(
+                f"y contains labels the classifier was not fitted with: {sorted(unseen, key=str)}; "
+                f"expected labels among {self.classes_.tolist()}."
+            )
+
+    def _validation_split(self, X, y, sample_weight):
+        """Stratified, shuffled hold-out: data sorted by class must not leave a class out."""
+        n_val = self._n_validation(len(y))
+        if n_val == 0:
+            return (X, y, sample_weight), None
+        labels = y.ravel()
+        counts = np.bincount(labels.astype(int))
+        enough = counts.min() >= 2 and min(n_val, len(y) - n_val) >= len(counts)
+        if enough:
+            splitter = StratifiedShuffleSplit(n_splits=1, test_size=n_val, random_state=self._seed)
+            train, val = next(splitter.split(labels, labels))
+        else:
+            order = np.random.RandomState(self._seed).permutation(len(y))
+            train, val = order[n_val:], order[:n_val]
+        return split_rows((X, y, sample_weight), train, val)
+
+    def _output_head(self):
+        """``n_outputs``, output activation and loss for the fitted classes."""
+        if len(self.classes_) == 2:
+            return {"n_outputs": 1, "output_activation": "sigmoid", "loss": "binary_crossentropy"}
+        return {
+            "n_outputs": len(self.classes_),
+            "output_activation": "softmax",
+            "loss": "sparse_categorical_crossentropy",
+        }
+
+
 @fill_doc
-class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
+class AttentionLSTMClassifier(_SequenceClassifierBase):
     """Attention LSTM classifier for (possibly padded) sequences.
 
     ``LSTM(units, return_sequences=True)`` (stacked ``n_layers`` times,
@@ -60,15 +213,32 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
 
     Parameters
     ----------
-    %(network_parameters)s
-    %(training_parameters)s
+    %(units)s
+    n_layers : int, default=1
+        Number of stacked LSTM layers.
+    %(bidirectional)s
+    %(dropout)s
+    attention : {"additive", "multiplicative", "linear", "self", "multihead", "none"}, \
+default="additive"
+        %(attention_choices)s
+    %(n_heads)s
+    %(key_dim)s
+    %(self_attention_score)s
+    %(attention_width)s
+    %(causal)s
+    %(residual)s
+    %(layer_norm)s
+    %(learning_rate)s
+    %(epochs)s
+    %(batch_size)s
     validation_fraction : float, default=0.1
         Fraction of the rows held out, stratified by class, to monitor early
         stopping. ``0`` monitors the training loss instead.
     %(patience)s
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, as in scikit-learn.
-    %(runtime_parameters)s
+    %(class_weight)s
+    %(callbacks)s
+    %(random_state)s
+    %(verbose)s
 
     Attributes
     ----------
@@ -82,10 +252,15 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         Per-epoch ``"loss"`` (and ``"val_loss"``).
     n_features_in_ : int
         ``X.shape[1]`` seen in ``fit`` (the number of time steps).
-    n_timesteps_in_ : int
-        Time steps per sequence seen in ``fit``.
+    X_ndim_ : int
+        Dimensions of ``X`` seen in ``fit`` (2 for univariate sequences, or 3).
     n_step_features_in_ : int
         Features per time step seen in ``fit`` (1 for 2-D ``X``).
+
+    See Also
+    --------
+    SequencePadder : Pads ragged sequences into the 3-D array this classifier takes.
+    MultimodalAttentionClassifier : For several time-aligned modalities.
 
     Examples
     --------
@@ -101,14 +276,10 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
     ['down', 'up']
     """
 
-    _parameter_constraints: ClassVar[dict] = {
-        **SequenceEstimatorBase._parameter_constraints,
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-    }
-
     def __init__(
         self,
         units=64,
+        *,
         n_layers=1,
         bidirectional=False,
         dropout=0.0,
@@ -130,181 +301,33 @@ class AttentionLSTMClassifier(ClassifierMixin, SequenceEstimatorBase):
         random_state=None,
         verbose=0,
     ):
-        super().__init__(
-            units=units,
-            n_layers=n_layers,
-            bidirectional=bidirectional,
-            dropout=dropout,
-            attention=attention,
-            n_heads=n_heads,
-            key_dim=key_dim,
-            self_attention_score=self_attention_score,
-            attention_width=attention_width,
-            causal=causal,
-            residual=residual,
-            layer_norm=layer_norm,
-            learning_rate=learning_rate,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation_fraction=validation_fraction,
-            patience=patience,
-            callbacks=callbacks,
-            random_state=random_state,
-            verbose=verbose,
-        )
+        self.units = units
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.attention = attention
+        self.n_heads = n_heads
+        self.key_dim = key_dim
+        self.self_attention_score = self_attention_score
+        self.attention_width = attention_width
+        self.causal = causal
+        self.residual = residual
+        self.layer_norm = layer_norm
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_fraction = validation_fraction
+        self.patience = patience
         self.class_weight = class_weight
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.poor_score = True
-        return tags
-
-    @property
-    def target_encoder(self):
-        return _LabelEncoder(self.classes_)
-
-    def fit(self, X, y, sample_weight=None):
-        """Fit the network to sequences ``X`` and labels ``y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-            Sequences; 2-D input holds univariate sequences.
-        y : array-like of shape (n_samples,)
-            Class labels (numbers or strings).
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights, multiplied by ``class_weight``'s.
-
-        Returns
-        -------
-        self : object
-            The fitted classifier.
-        """
-        self._declared_classes = None
-        return super().fit(X, y, sample_weight=sample_weight)
-
-    def _training_sample_weight(self, y, sample_weight):
-        if self.class_weight is None:
-            return sample_weight
-        if isinstance(self.class_weight, dict):
-            bad = {k: v for k, v in self.class_weight.items() if not _is_weight(v)}
-            if bad:
-                raise ValueError(
-                    "class_weight values must be finite numbers >= 0; received "
-                    + ", ".join(f"{k!r}: {v!r}" for k, v in bad.items())
-                    + "."
-                )
-        weights = compute_sample_weight(self.class_weight, self._labels(y))
-        return weights if sample_weight is None else weights * sample_weight
-
-    @staticmethod
-    def _labels(y):
-        """Validated 1-D class labels."""
-        y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        return y
-
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Train for one more epoch, keeping the current weights.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-            Sequences.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        classes : array-like of shape (n_classes,), default=None
-            Every label the classifier will see, for a first call whose ``y``
-            lacks some; later calls may omit it (or must repeat the same set).
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights, multiplied by ``class_weight``'s.
-
-        Returns
-        -------
-        self : object
-            The classifier, trained one epoch more.
-        """
-        if classes is not None:
-            classes = np.unique(self._labels(classes))
-            if hasattr(self, "classes_") and not np.array_equal(classes, self.classes_):
-                raise ValueError(
-                    f"classes must match the first call's {self.classes_.tolist()}; "
-                    f"received {classes.tolist()}."
-                )
-        self._declared_classes = classes
-        return super().partial_fit(X, y, sample_weight=sample_weight)
-
-    def _check_target(self, y, *, reset):
-        y = self._labels(y)
-        if reset:
-            declared = getattr(self, "_declared_classes", None)
-            classes = np.unique(y) if declared is None else declared
-            unseen = set(np.unique(y).tolist()) - set(classes.tolist())
-            if unseen:
-                raise ValueError(
-                    f"y contains labels missing from classes: {sorted(unseen, key=str)}; "
-                    f"received classes={classes.tolist()}."
-                )
-            if len(classes) < 2:
-                raise ValueError(
-                    "y must contain at least 2 classes to train a classifier; received 1 class: "
-                    f"{classes[0].item()!r}."
-                )
-            self.classes_ = classes
-            return y
-        unseen = set(np.unique(y).tolist()) - set(self.classes_.tolist())
-        if unseen:
-            raise ValueError(
-                f"y contains labels the classifier was not fitted with: {sorted(unseen, key=str)}; "
-                f"expected labels among {self.classes_.tolist()}."
-            )
-        return y
-
-    def predict_proba(self, X):
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-            Sequences.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities in the order of ``classes_``; rows sum to 1.
-        """
-        outputs = self._predict_raw(X)  # checks that the classifier is fitted
-        return self.target_encoder_.inverse_transform(outputs, return_proba=True)
-
-    def _validation_split(self, X, y, sample_weight):
-        """Stratified, shuffled hold-out: data sorted by class must not leave a class out."""
-        n_val = self._n_validation(len(y))
-        if n_val == 0:
-            return (X, y, sample_weight), None
-        labels = y.ravel()
-        counts = np.bincount(labels.astype(int))
-        enough = counts.min() >= 2 and min(n_val, len(y) - n_val) >= len(counts)
-        stratify = labels if enough else None
-        if stratify is None:
-            order = np.random.RandomState(self._seed).permutation(len(y))
-            train, val = order[n_val:], order[:n_val]
-        else:
-            splitter = StratifiedShuffleSplit(n_splits=1, test_size=n_val, random_state=self._seed)
-            train, val = next(splitter.split(labels, stratify))
-        return (
-            (take_rows(X, train), y[train], sample_weight[train]),
-            (take_rows(X, val), y[val], sample_weight[val]),
-        )
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
 
     def _keras_build_fn(self):
-        binary = len(self.classes_) == 2
         return build_attention_lstm(
             n_features=self.n_step_features_in_,
-            n_outputs=1 if binary else len(self.classes_),
             spec=self._network_spec(),
-            output_activation="sigmoid" if binary else "softmax",
-            loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
             learning_rate=self.learning_rate,
             seed=self._seed,
+            **self._output_head(),
         )

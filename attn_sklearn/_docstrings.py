@@ -1,69 +1,88 @@
-"""Docstring fragments shared by the estimators, so each parameter is documented once."""
+"""Docstring fragments for what means the same in every estimator (or transformer).
+
+A class docstring writes ``%(name)s`` where a fragment goes; :func:`fill_doc`
+fills them in. Parameters whose default or meaning differ between estimators
+(``n_layers``, ``attention``, ``validation_fraction``) are written in each class,
+``attention`` around the shared ``%(attention_choices)s`` description.
+"""
 
 _FRAGMENTS = {
-    "network_parameters": """units : int, default=64
-        LSTM units per layer (and direction).
-    n_layers : int, default=1
-        Number of stacked LSTM layers.
-    bidirectional : bool, default=False
-        Read sequences in both directions.
-    dropout : float, default=0.0
-        Dropout rate on the inputs of every LSTM layer.
-    attention : {"additive", "multiplicative", "linear", "self", "multihead", "none"}, \
-default="additive"
-        The attention after the LSTM stack. Pooling types score each step and
-        pool with a softmax over the real steps: ``"additive"`` (Bahdanau,
-        seed 003) ``v . tanh(W h_t + b)``; ``"multiplicative"`` (Luong)
+    "units": """units : int, default=64
+        LSTM units per layer (and direction).""",
+    "bidirectional": """bidirectional : bool, default=False
+        Read sequences in both directions.""",
+    "dropout": """dropout : float, default=0.0
+        Dropout rate on the inputs of every LSTM layer.""",
+    "attention_choices": """The attention after the LSTM stack. Pooling types score each step and
+        pool with a softmax over the real steps: ``"additive"`` (Bahdanau)
+        ``v . tanh(W h_t + b)``; ``"multiplicative"`` (Luong)
         ``h_t . W q / sqrt(d)`` with the last real step as query;
-        ``"linear"`` (seed 001) ``w . h_t + b``. ``"self"`` and ``"multihead"``
-        put a masked self-attention block before additive pooling. ``"none"``
-        uses the last LSTM state (an ablation without attention).
-    n_heads : int, default=4
-        Heads of ``attention="multihead"``.
-    key_dim : int, default=None
+        ``"linear"`` ``w . h_t + b``, the single-layer score of the classic
+        attention-LSTM forecaster. ``"self"`` and ``"multihead"`` put a masked
+        self-attention block before additive pooling. ``"none"`` uses the last
+        LSTM state (an ablation without attention; :meth:`explain` then has
+        nothing to report).""",
+    "n_heads": """n_heads : int, default=4
+        Heads of ``attention="multihead"``.""",
+    "key_dim": """key_dim : int, default=None
         Query/key/value size per head for ``"multihead"``; ``None`` uses
-        the LSTM output width divided by ``n_heads``.
-    self_attention_score : {"multiplicative", "additive"}, default="multiplicative"
-        Score of ``attention="self"``.
-    attention_width : int, default=None
+        the LSTM output width divided by ``n_heads``.""",
+    "self_attention_score": """self_attention_score : {"multiplicative", "additive"}, \
+default="multiplicative"
+        Score of ``attention="self"``.""",
+    "attention_width": """attention_width : int, default=None
         Local self-attention: each step attends only to steps at most
         ``attention_width // 2`` away (the last ``attention_width`` steps when
-        ``causal``). ``None`` attends to the whole sequence.
-    causal : bool, default=False
-        Self-attention sees only the current and earlier steps (history only).
-    residual : bool, default=False
-        Add the self-attention output to its input (seed 002's residual
-        variant). Only used with ``"self"`` and ``"multihead"``.
-    layer_norm : bool, default=False
+        ``causal``). ``None`` attends to the whole sequence.""",
+    "causal": """causal : bool, default=False
+        Self-attention sees only the current and earlier steps (history only).""",
+    "residual": """residual : bool, default=False
+        Add the self-attention output to its input (a residual connection).
+        Only used with ``"self"`` and ``"multihead"``.""",
+    "layer_norm": """layer_norm : bool, default=False
         Layer-normalise the sequence before pooling.""",
-    "training_parameters": """learning_rate : float, default=3e-3
-        Adam learning rate.
-    epochs : int, default=100
-        Maximum number of passes over the training data.
-    batch_size : int, default=32
+    "learning_rate": """learning_rate : float, default=3e-3
+        Adam learning rate.""",
+    "epochs": """epochs : int, default=100
+        Maximum number of passes over the training data.""",
+    "batch_size": """batch_size : int, default=32
         Mini-batch size.""",
     "patience": """patience : int or None, default=15
         Epochs without improvement of the monitored loss before training stops
         and the best weights are restored; the learning rate is halved after
         ``patience // 3`` such epochs. ``None`` trains for all ``epochs`` at a
         constant learning rate.""",
-    "runtime_parameters": """callbacks : list of keras.callbacks.Callback or None, default=None
+    "class_weight": """class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn.""",
+    "callbacks": """callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training (checkpoints, TensorBoard, ...).
-        They are not saved by :meth:`save`.
-    random_state : int, RandomState instance or None, default=None
+        They are not saved by :meth:`save`.""",
+    "random_state": """random_state : int, RandomState instance or None, default=None
         Seed for weight initialisation, dropout, shuffling and the validation
         split. With an int, ``fit`` is reproducible on CPU and leaves NumPy's,
         Python's and TensorFlow's global random state untouched; ``None``
-        draws the seed from NumPy's global generator.
-    verbose : int, default=0
+        draws the seed from NumPy's global generator.""",
+    "padded_input_attributes": """n_features_in_ : int
+        ``X.shape[1]`` in ``fit``, scikit-learn's definition: for 2-D
+        (univariate) input, the number of time steps, which ``transform`` then
+        requires again. Not checked for 3-D input, whose length may vary.
+    n_timesteps_in_ : int
+        Number of time steps seen in ``fit``.
+    n_step_features_in_ : int
+        Number of features per time step.
+    X_ndim_ : int
+        Number of dimensions of ``X`` in ``fit`` (2 or 3).""",
+    "verbose": """verbose : int, default=0
         Keras' training verbosity.""",
 }
 
 
 def fill_doc(cls):
-    """Replace ``%(name)s`` markers in ``cls.__doc__`` with the shared fragments."""
+    """Replace the ``%(name)s`` markers in ``cls.__doc__`` with the shared fragments."""
     doc = cls.__doc__
     for name, text in _FRAGMENTS.items():
         doc = doc.replace(f"%({name})s", text)
+    if "%(" in doc:
+        raise ValueError(f"{cls.__name__}'s docstring names an unknown fragment: {doc}")
     cls.__doc__ = doc
     return cls

@@ -1,6 +1,7 @@
 """Turning a network's attention weights into per-step importances and tables."""
 
 import numpy as np
+import pandas as pd
 
 
 def step_importance(pooling, self_attention=None):
@@ -44,8 +45,6 @@ def attention_frame(weights, real, step_labels=None):
     frame : pandas.DataFrame
         Columns ``sample, step, weight`` or ``sample, head, query_step, step, weight``.
     """
-    import pandas as pd
-
     labels = _labels(step_labels, weights.shape[-1])
     if weights.ndim == 2:
         sample, step = np.nonzero(real)

@@ -1,6 +1,6 @@
-"""The padding marker shared by every transformer and estimator.
+"""The padding marker shared by every transformer and estimator, and the one padding mask.
 
-A time step is *padding* when every one of its features equals
+A time step is *padding* when every one of its values equals
 :data:`MASK_VALUE`. Our transformers (``SlidingWindowTransformer``,
 ``SequencePadder``, ``SequenceMasker``) are the only code that writes it, and
 the estimators treat nothing else as masked: a real observation whose features
@@ -11,18 +11,27 @@ alike, so it survives the cast to Keras' float32 unchanged, and it lies far
 outside any range that real or scaled data reach.
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 
 MASK_VALUE = -(2.0**100)
 
 
-def step_mask(X):
+def _per_step(X):
+    """View of ``X`` as ``(n_samples, n_timesteps, values per step)``."""
+    return X.reshape(*X.shape[:2], -1)
+
+
+def real_steps(X):
     """Return the boolean mask of real (non-padded) steps.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_timesteps, n_features)
-        Sequences, padded steps filled with :data:`MASK_VALUE`.
+    X : ndarray of shape (n_samples, n_timesteps, ...) or dict of such arrays
+        Sequences whose padded steps hold :data:`MASK_VALUE` in every value.
+        For a dict of modalities (sharing the time axis) a step is real when
+        any modality is real there.
 
     Returns
     -------
@@ -32,18 +41,19 @@ def step_mask(X):
     Examples
     --------
     >>> import numpy as np
-    >>> from attn_sklearn import MASK_VALUE
     >>> X = np.array([[[1.0], [0.0], [MASK_VALUE]]])
-    >>> step_mask(X)
+    >>> real_steps(X)
     array([[ True,  True, False]])
     """
-    return ~np.all(X == MASK_VALUE, axis=-1)
+    if isinstance(X, Mapping):
+        return np.any([real_steps(values) for values in X.values()], axis=0)
+    return ~np.all(_per_step(X) == MASK_VALUE, axis=-1)
 
 
 def partially_padded_steps(X):
-    """Return a boolean mask of steps where only *some* features are padding.
+    """Return a boolean mask of steps where only *some* values are padding.
 
     Such steps are malformed: the marker must fill a whole step.
     """
-    is_marker = X == MASK_VALUE
+    is_marker = _per_step(X) == MASK_VALUE
     return np.any(is_marker, axis=-1) & ~np.all(is_marker, axis=-1)

@@ -1,76 +1,38 @@
-"""MultimodalAttentionClassifier: seed 000's image-sequence + temporal-feature classifier.
+"""MultimodalAttentionClassifier: image sequences plus temporal side features, one label.
 
-The estimator: parameters, validation of dicts of modalities, and the choice
-of encoders. The network itself is built in :mod:`attn_sklearn._multimodal_network`.
+The estimator: parameters, and the choice of encoders. Validation of
+multimodal ``X`` lives in :mod:`attn_sklearn._multimodal_data`, the network in
+:mod:`attn_sklearn._multimodal_network`.
 """
 
-import math
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_n_features,
-)
 
-from ._classifier import AttentionLSTMClassifier
+from ._classifier import _SequenceClassifierBase
 from ._docstrings import fill_doc
-from ._multimodal_data import (
-    as_modality_dict,
-    check_aligned,
-    check_modality,
-    check_values,
-    pack_modalities,
-    real_steps,
-)
+from ._multimodal_data import check_modalities
 from ._multimodal_network import ENCODERS, build_multimodal_attention_lstm
 
-__all__ = ["MultimodalAttentionClassifier", "pack_modalities"]
 
-
-# -------------------------------------------------------------------------- estimator
-class _Passthrough(TransformerMixin, BaseEstimator):
-    """scikeras' feature encoder slot: multimodal X is already prepared by validation."""
-
-    def fit(self, X, y=None):
-        return self
-
-    def transform(self, X):
-        return X
-
-
-def _override_defaults(cls):
-    """The shared docstring fragments state the base defaults; state this class's own.
-
-    (``tests/test_multimodal.py`` checks that the replacements still apply.)
-    """
-    for old, new in (
-        ("n_layers : int, default=1", "n_layers : int, default=2"),
-        ('"none"}, default="additive"', '"none"}, default="self"'),
-    ):
-        cls.__doc__ = cls.__doc__.replace(old, new, 1)
-    return cls
-
-
-@_override_defaults
 @fill_doc
-class MultimodalAttentionClassifier(AttentionLSTMClassifier):
-    """Attention LSTM classifier for several time-aligned modalities (seed 000).
+class MultimodalAttentionClassifier(_SequenceClassifierBase):
+    """Attention LSTM classifier for several time-aligned modalities.
 
-    Seed 000's network, generalised: each modality is encoded per time step
-    (``encoder="flatten"`` is the seed's ``TimeDistributed(Flatten())``;
-    ``"conv"`` a small per-frame CNN for image modalities), the encodings are
-    concatenated step by step, padded steps are masked, and the fused sequence
-    goes through ``LSTM(units, return_sequences=True)`` x ``n_layers`` (the
-    seed's two ``LSTM(64)``) -> self-attention -> additive attention pooling
-    -> ``Dense`` with a sigmoid (two classes, as in the seed) or softmax.
+    Each modality is encoded per time step (``encoder="flatten"`` feeds a
+    step's values as they are; ``"conv"`` runs a small per-frame CNN over
+    image modalities), the encodings are concatenated step by step, padded
+    steps are masked, and the fused sequence goes through
+    ``LSTM(units, return_sequences=True)`` x ``n_layers`` -> self-attention ->
+    additive attention pooling -> ``Dense`` with a sigmoid (two classes) or
+    softmax.
 
-    The seed condensed the self-attended sequence with a final ``LSTM(64)``;
-    here attention *pooling* replaces that LSTM, so that :meth:`explain`
-    returns per-step weights (the pooling weights carried back through the
-    self-attention) instead of an opaque recurrent summary.
+    It generalises a published image-sequence classifier (two stacked
+    ``LSTM(64)``, self-attention, then a final ``LSTM(64)``). Here attention
+    *pooling* replaces that last LSTM, so that :meth:`explain` returns per-step
+    weights (the pooling weights carried back through the self-attention)
+    instead of an opaque recurrent summary.
 
     ``X`` is multimodal: a dict ``{name: array of shape (n_samples,
     n_timesteps, ...)}``, a structured array with one field per modality (see
@@ -87,8 +49,8 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
     A modality padded at a step where another is real contributes zeros to
     that step, never the marker; the step stays real.
 
-    The learning rate is the package default, 3e-3, not the seed's 1e-5,
-    which learns far too slowly for a practical default. Measured with
+    The learning rate is the package default, 3e-3, not the published
+    system's 1e-5, which learns far too slowly for a practical default. Measured with
     ``random_state=0`` on 600 samples of
     :func:`~attn_sklearn.datasets.make_multimodal_sequences` (``noise=0.8``;
     450 to train, 150 held out; 2 CPU cores): Adam at 1e-5 reached 0.63
@@ -98,10 +60,24 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
 
     Parameters
     ----------
-    %(network_parameters)s
+    %(units)s
+    n_layers : int, default=2
+        Number of stacked LSTM layers.
+    %(bidirectional)s
+    %(dropout)s
+    attention : {"additive", "multiplicative", "linear", "self", "multihead", "none"}, \
+default="self"
+        %(attention_choices)s
+    %(n_heads)s
+    %(key_dim)s
+    %(self_attention_score)s
+    %(attention_width)s
+    %(causal)s
+    %(residual)s
+    %(layer_norm)s
     encoder : {"flatten", "conv"} or dict of str to {"flatten", "conv"}, default="flatten"
         Per-step encoder of each modality. ``"flatten"`` feeds all values of
-        the step to the LSTM (seed 000). ``"conv"`` encodes image modalities
+        the step to the LSTM. ``"conv"`` encodes image modalities
         (per-step shape ``(H, W, C)``) with ``Conv2D(conv_filters[0], 3,
         relu)`` -> ``MaxPooling2D(2)`` -> ``Conv2D(conv_filters[1], 3, relu)``
         ... -> global average pooling, and flattens the other modalities. A
@@ -109,14 +85,17 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
         ``"conv"`` for a modality that is not ``(H, W, C)`` is an error.
     conv_filters : tuple of int, default=(8, 16)
         Filters of the successive convolutions of the ``"conv"`` encoder.
-    %(training_parameters)s
+    %(learning_rate)s
+    %(epochs)s
+    %(batch_size)s
     validation_fraction : float, default=0.1
         Fraction of the rows held out, stratified by class, to monitor early
         stopping. ``0`` monitors the training loss instead.
     %(patience)s
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, as in scikit-learn.
-    %(runtime_parameters)s
+    %(class_weight)s
+    %(callbacks)s
+    %(random_state)s
+    %(verbose)s
 
     Attributes
     ----------
@@ -139,6 +118,8 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
         it at predict time; otherwise the network accepts any number of steps.
     n_timesteps_in_ : int
         Time steps per sequence seen in ``fit``.
+    X_ndim_ : int or None
+        2 when ``fit`` saw one plain 2-D array (one value per step), else None.
     n_step_features_in_ : int
         Values per time step over all modalities (e.g. ``8*8*1 + 4*3``).
 
@@ -165,7 +146,7 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        **AttentionLSTMClassifier._parameter_constraints,
+        **_SequenceClassifierBase._parameter_constraints,
         "encoder": [StrOptions(set(ENCODERS)), dict],
         "conv_filters": [tuple, list],
     }
@@ -173,6 +154,7 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
     def __init__(
         self,
         units=64,
+        *,
         n_layers=2,
         bidirectional=False,
         dropout=0.0,
@@ -196,126 +178,33 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
         random_state=None,
         verbose=0,
     ):
-        super().__init__(
-            units=units,
-            n_layers=n_layers,
-            bidirectional=bidirectional,
-            dropout=dropout,
-            attention=attention,
-            n_heads=n_heads,
-            key_dim=key_dim,
-            self_attention_score=self_attention_score,
-            attention_width=attention_width,
-            causal=causal,
-            residual=residual,
-            layer_norm=layer_norm,
-            learning_rate=learning_rate,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation_fraction=validation_fraction,
-            patience=patience,
-            class_weight=class_weight,
-            callbacks=callbacks,
-            random_state=random_state,
-            verbose=verbose,
-        )
+        self.units = units
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.attention = attention
+        self.n_heads = n_heads
+        self.key_dim = key_dim
+        self.self_attention_score = self_attention_score
+        self.attention_width = attention_width
+        self.causal = causal
+        self.residual = residual
+        self.layer_norm = layer_norm
         self.encoder = encoder
         self.conv_filters = conv_filters
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.class_weight = class_weight
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
 
-    @property
-    def feature_encoder(self):
-        return _Passthrough()
-
-    def fit(self, X, y, sample_weight=None):
-        """Fit the network to multimodal sequences ``X`` and labels ``y``.
-
-        Parameters
-        ----------
-        X : dict of str to array-like, structured ndarray or array-like
-            Modalities, each of shape ``(n_samples, n_timesteps, ...)``: a
-            dict by name, a structured array with one field per modality
-            (:func:`pack_modalities`), or one plain array (modality ``"x"``).
-        y : array-like of shape (n_samples,)
-            Class labels (numbers or strings).
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights, multiplied by ``class_weight``'s.
-
-        Returns
-        -------
-        self : object
-            The fitted classifier.
-        """
-        return super().fit(X, y, sample_weight=sample_weight)
-
-    def predict_proba(self, X):
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : dict of str to array-like, structured ndarray or array-like
-            Modalities as in ``fit`` (any number of time steps, the same in
-            every modality).
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probabilities in the order of ``classes_``; rows sum to 1.
-        """
-        return super().predict_proba(X)
-
-    # ------------------------------------------------------------ validation
     def _check_sequences(self, X, *, reset):
         """Validate multimodal ``X``; return a dict of float32 arrays, sorted by name."""
-        _check_feature_names(self, X, reset=reset)
-        raw, kind = as_modality_dict(X)
-        if not reset:
-            self._check_modality_names(raw)
-        arrays = {name: check_modality(raw[name], name) for name in sorted(raw)}
-        check_aligned({name: values.shape for name, values in arrays.items()})
-        # np.asarray, not np.ndim: array-likes need only __array__.
-        plain_2d = kind == "array" and np.asarray(raw["x"]).ndim == 2
-        n_timesteps = next(iter(arrays.values())).shape[1]
-        if reset:
-            self.modalities_ = {name: values.shape[2:] for name, values in arrays.items()}
-            self.X_ndim_ = 2 if plain_2d else None
-            self.n_features_in_ = n_timesteps
-            self.n_timesteps_in_ = n_timesteps
-            self.n_step_features_in_ = int(
-                sum(math.prod(shape) for shape in self.modalities_.values())
-            )
-        else:
-            if plain_2d and self.X_ndim_ == 2:
-                # 2-D input has a fixed number of steps: scikit-learn's own check and message.
-                _check_n_features(self, raw["x"], reset=False)
-            for name, values in arrays.items():
-                expected = tuple(self.modalities_[name])
-                if values.shape[2:] != expected:
-                    raise ValueError(
-                        f"Modality {name!r} has per-step shape {values.shape[2:]}, but "
-                        f"{type(self).__name__} was fitted with per-step shape {expected}."
-                    )
-        check_values(arrays)
-        return arrays
-
-    def _check_modality_names(self, raw):
-        expected, received = sorted(self.modalities_), sorted(raw)
-        missing = [name for name in expected if name not in raw]
-        extra = [name for name in received if name not in self.modalities_]
-        if missing or extra:
-            problem = (
-                f"is missing modality {missing[0]!r}"
-                if missing
-                else f"has modality {extra[0]!r}, which was not seen in fit"
-            )
-            raise ValueError(
-                f"X {problem}: {type(self).__name__} was fitted with modalities {expected}; "
-                f"received {received}."
-            )
-
-    @staticmethod
-    def _real_steps(X):
-        """Boolean (n_samples, n_timesteps): steps where any modality of validated X is real."""
-        return real_steps(X)
+        return check_modalities(self, X, reset=reset)
 
     # --------------------------------------------------------------- network
     def _resolve_encoders(self):
@@ -358,16 +247,13 @@ class MultimodalAttentionClassifier(AttentionLSTMClassifier):
         return tuple(int(f) for f in filters)
 
     def _keras_build_fn(self):
-        binary = len(self.classes_) == 2
         self.encoders_ = self._resolve_encoders()
         return build_multimodal_attention_lstm(
             modalities={name: tuple(shape) for name, shape in self.modalities_.items()},
             encoders=self.encoders_,
             conv_filters=self._check_conv_filters(),
-            n_outputs=1 if binary else len(self.classes_),
             spec=self._network_spec(),
-            output_activation="sigmoid" if binary else "softmax",
-            loss="binary_crossentropy" if binary else "sparse_categorical_crossentropy",
             learning_rate=self.learning_rate,
             seed=self._seed,
+            **self._output_head(),
         )

@@ -16,17 +16,23 @@ A modality is *padding* at a step when all of its values there equal
 :data:`~attn_sklearn.MASK_VALUE`; a step is padding when every modality is.
 """
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 from scipy import sparse
-from sklearn.utils.validation import check_array
+from sklearn.utils.validation import _check_feature_names
 
-from ._masking import step_mask
-from ._validation import check_step_values
+from ._masking import real_steps
+from ._validation import (
+    NUMERIC_KINDS,
+    as_sequence_array,
+    check_has_real_steps,
+    check_steps,
+    record_input_shape,
+)
 
 SINGLE_MODALITY = "x"
-_NUMERIC_KINDS = "biuf"
 
 
 def _check_name(name):
@@ -113,7 +119,7 @@ def pack_modalities(**arrays):
     checked = {}
     for name, values in arrays.items():
         values = np.asarray(values)
-        if values.dtype.kind not in _NUMERIC_KINDS:
+        if values.dtype.kind not in NUMERIC_KINDS:
             raise TypeError(
                 f"Modality {name!r} must be numeric; received an array of dtype {values.dtype}."
             )
@@ -166,52 +172,68 @@ def as_modality_dict(X):
     return {SINGLE_MODALITY: X}, "array"
 
 
-def check_modality(values, name):
-    """Validate one modality: numeric, at least one step and one value per step.
-
-    Returns a float32 array of shape ``(n_samples, n_timesteps, ...)`` with at
-    least 3 dimensions (2-D input gets one value per step).
-    """
-    values = check_array(
-        values,
-        allow_nd=True,
-        dtype="numeric",
-        ensure_all_finite=False,
-        input_name=f"X[{name!r}]",
-    )
-    if values.ndim == 2:
-        values = values[:, :, np.newaxis]
-    if 0 in values.shape[1:]:
-        raise ValueError(
-            f"Modality {name!r} must have at least one time step and one value per step; "
-            f"received shape {values.shape}."
+def _check_modality_names(owner, raw):
+    expected, received = sorted(owner.modalities_), sorted(raw)
+    missing = [name for name in expected if name not in raw]
+    extra = [name for name in received if name not in owner.modalities_]
+    if missing or extra:
+        problem = (
+            f"is missing modality {missing[0]!r}"
+            if missing
+            else f"has modality {extra[0]!r}, which was not seen in fit"
         )
-    return np.asarray(values, dtype=np.float32)
+        raise ValueError(
+            f"X {problem}: {type(owner).__name__} was fitted with modalities {expected}; "
+            f"received {received}."
+        )
 
 
-def modality_step_mask(values):
-    """Boolean (n_samples, n_timesteps): steps where this modality is not padding."""
-    return step_mask(values.reshape(*values.shape[:2], -1))
-
-
-def real_steps(arrays):
-    """Boolean (n_samples, n_timesteps): steps where at least one modality is real."""
-    return np.any([modality_step_mask(values) for values in arrays.values()], axis=0)
-
-
-def check_values(arrays):
-    """Reject malformed padding, NaN or infinity in real steps, and all-padding samples."""
+def _check_step_shapes(owner, arrays):
     for name, values in arrays.items():
-        check_step_values(
-            values.reshape(*values.shape[:2], -1),
+        expected = tuple(owner.modalities_[name])
+        if values.shape[2:] != expected:
+            raise ValueError(
+                f"Modality {name!r} has per-step shape {values.shape[2:]}, but "
+                f"{type(owner).__name__} was fitted with per-step shape {expected}."
+            )
+
+
+def check_modalities(owner, X, *, reset):
+    """Validate multimodal ``X`` for ``owner``; return a dict of float32 arrays, sorted by name.
+
+    Each modality goes through the same checks as single-modality sequences,
+    with messages naming it (``X['images']``). With ``reset`` the shape
+    attributes are recorded: ``modalities_`` (per-step shape by name) and
+    those of ``record_input_shape`` (``n_features_in_``, ...); otherwise
+    ``X`` is checked against them.
+    """
+    _check_feature_names(owner, X, reset=reset)
+    raw, kind = as_modality_dict(X)
+    if not reset:
+        _check_modality_names(owner, raw)
+    arrays, ndims = {}, {}
+    for name in sorted(raw):
+        arrays[name], ndims[name] = as_sequence_array(raw[name], name=f"X[{name!r}]", max_ndim=None)
+    check_aligned({name: values.shape for name, values in arrays.items()})
+    if reset:
+        owner.modalities_ = {name: values.shape[2:] for name, values in arrays.items()}
+    else:
+        _check_step_shapes(owner, arrays)
+    record_input_shape(
+        owner,
+        # Only plain 2-D input has a fixed number of steps (scikit-learn's rule).
+        ndim=2 if kind == "array" and ndims[SINGLE_MODALITY] == 2 else None,
+        n_timesteps=next(iter(arrays.values())).shape[1],
+        n_step_values=sum(math.prod(values.shape[2:]) for values in arrays.values()),
+        reset=reset,
+    )
+    for name, values in arrays.items():
+        check_steps(
+            values,
             name=f"X[{name!r}]",
             padded_rule="a padded step of a modality must hold MASK_VALUE in all its values",
             missing_hint="mark a missing observation of a modality by filling its step with "
             "MASK_VALUE",
         )
-    empty = ~np.any(real_steps(arrays), axis=1)
-    if np.any(empty):
-        raise ValueError(
-            f"X[{int(np.argmax(empty))}] has no real time steps (every step of every modality "
-            "is padding); each sequence needs at least one observation."
-        )
+    check_has_real_steps(real_steps(arrays), detail="every step of every modality is padding")
+    return arrays

@@ -1,39 +1,21 @@
 """SequencePadder: ragged sequences (lists, arrays, long DataFrames) -> padded 3-D arrays.
 
 Data are in Keras order ``(n_samples, n_timesteps, n_features)``. Padding is a
-step whose features all equal :data:`~attn_sklearn._masking.MASK_VALUE`.
+step whose features all equal :data:`~attn_sklearn.MASK_VALUE`.
 """
 
 import numbers
-import sys
 from collections.abc import Hashable
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._masking import MASK_VALUE
-
-_NUMERIC_KINDS = "biuf"
-
-
-def _is_dataframe(X):
-    # Only look for pandas if the caller already imported it: keeps it optional.
-    pd = sys.modules.get("pandas")
-    return pd is not None and isinstance(X, pd.DataFrame)
-
-
-def _check_values(seq, label):
-    """Reject inf and the reserved marker in one (already float) sequence."""
-    if np.isinf(seq).any():
-        raise ValueError(f"{label} contains inf; only finite values and NaN (missing) are allowed.")
-    if (seq == MASK_VALUE).any():
-        raise ValueError(
-            f"{label} contains MASK_VALUE (-2**100), which is reserved for padding; "
-            "rescale or clip the data."
-        )
+from ._validation import NUMERIC_KINDS, check_observations
 
 
 def _as_sequence(seq, label):
@@ -47,7 +29,7 @@ def _as_sequence(seq, label):
             arr = arr.astype(np.float64)
         except (TypeError, ValueError):
             raise ValueError(f"{label} is non-numeric (dtype object).") from None
-    if arr.dtype.kind not in _NUMERIC_KINDS:
+    if arr.dtype.kind not in NUMERIC_KINDS:
         raise ValueError(f"{label} is non-numeric: expected a numeric dtype, received {arr.dtype}.")
     if arr.ndim == 1:  # one feature
         arr = arr[:, np.newaxis]
@@ -59,22 +41,14 @@ def _as_sequence(seq, label):
     if arr.shape[0] == 0:
         raise ValueError(f"{label} is empty (0 time steps); every sequence needs at least one.")
     arr = arr.astype(np.float64, copy=False)
-    _check_values(arr, label)
+    check_observations(arr, label)
     return arr
-
-
-def _check_n_step_features(estimator, n_features, fitted):
-    if n_features != fitted:
-        raise ValueError(
-            f"X has {n_features} features per time step, but {type(estimator).__name__} was "
-            f"fitted with {fitted}."
-        )
 
 
 class SequencePadder(TransformerMixin, BaseEstimator):
     """Pad ragged sequences into a 3-D array, marking padding with ``MASK_VALUE``.
 
-    Padded steps hold :data:`~attn_sklearn._masking.MASK_VALUE` in every
+    Padded steps hold :data:`~attn_sklearn.MASK_VALUE` in every
     feature, which the estimators skip. NaN values are kept as they are: they
     mean a missing observation, which :class:`SequenceMasker` turns into padding.
 
@@ -113,13 +87,12 @@ class SequencePadder(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from attn_sklearn._masking import step_mask
-    >>> from attn_sklearn import SequencePadder
+    >>> from attn_sklearn import MASK_VALUE, SequencePadder
     >>> X = [np.array([1.0, 2.0, 3.0]), np.array([4.0])]
     >>> Xp = SequencePadder().fit_transform(X)
     >>> Xp.shape
     (2, 3, 1)
-    >>> step_mask(Xp)
+    >>> (Xp != MASK_VALUE).any(axis=-1)  # real steps
     array([[ True,  True,  True],
            [ True, False, False]])
     >>> Xp[1, 0, 0]
@@ -138,6 +111,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
     def __init__(
         self,
         maxlen=None,
+        *,
         padding="post",
         truncating="pre",
         on_overflow="truncate",
@@ -179,7 +153,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
                     f"unexpected {extra}."
                 )
             features = list(self.feature_names_in_)  # fit's column order
-        non_numeric = [c for c in features if X[c].dtype.kind not in _NUMERIC_KINDS]
+        non_numeric = [c for c in features if X[c].dtype.kind not in NUMERIC_KINDS]
         if non_numeric:
             raise ValueError(
                 f"Feature columns must be numeric; non-numeric columns: {non_numeric}. "
@@ -188,7 +162,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         ids = X[self.id_column]
         if ids.isna().any():
             raise ValueError(f"id_column={self.id_column!r} contains missing ids.")
-        codes, uniques = sys.modules["pandas"].factorize(ids, sort=False)  # first-appearance order
+        codes, uniques = pd.factorize(ids, sort=False)  # first-appearance order
         order = np.argsort(codes, kind="stable")
         groups = np.split(order, np.cumsum(np.bincount(codes))[:-1])
         if self.time_column is not None:
@@ -201,13 +175,13 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         seqs = []
         for i, (g, uid) in enumerate(zip(groups, uniques, strict=True)):
             seq = values[g]
-            _check_values(seq, f"Sequence {i} (id={uid!r})")
+            check_observations(seq, f"Sequence {i} (id={uid!r})")
             seqs.append(seq)
         return seqs, np.asarray(features, dtype=object)
 
     def _to_sequences(self, X, fitting):
         """Return (list of float64 (T_i, n_features) arrays, feature names or None)."""
-        if _is_dataframe(X):
+        if isinstance(X, pd.DataFrame):
             return self._from_dataframe(X, fitting)
         if isinstance(X, np.ndarray) and X.dtype.kind != "O" and X.ndim != 3:
             raise ValueError(
@@ -274,7 +248,11 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         seqs, _ = self._to_sequences(X, fitting=False)
-        _check_n_step_features(self, seqs[0].shape[1], self.n_features_in_)
+        if seqs[0].shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {seqs[0].shape[1]} features per time step, but SequencePadder was "
+                f"fitted with {self.n_features_in_}."
+            )
         maxlen = self.maxlen_
         out = np.full((len(seqs), maxlen, self.n_features_in_), MASK_VALUE)
         for i, seq in enumerate(seqs):

@@ -3,8 +3,10 @@
 The file is a zip archive holding ``model.keras`` (Keras' own format, loaded
 with safe mode on) and ``estimator.json`` (the estimator's class name,
 hyperparameters and fitted attributes). Loading it runs no code from the file:
-the class is looked up among this package's estimators and every value is
-plain JSON.
+the class is looked up in a registry of this package's estimators (filled as
+each class is defined, see :func:`register_estimator`) and every value is plain
+JSON. An estimator's state is its parameters, its public fitted attributes
+(those ending in ``_``), its target encoder's attributes and its seed.
 """
 
 import json
@@ -20,7 +22,15 @@ _FORMAT_VERSION = 1
 _MODEL_MEMBER = "model.keras"
 _STATE_MEMBER = "estimator.json"
 # Fitted attributes rebuilt on load rather than stored as values.
-_REBUILT = {"model_", "target_encoder_", "feature_encoder_"}
+_REBUILT = {"model_", "target_encoder_"}
+# Estimator classes by name: what `load` may build.
+_ESTIMATORS = {}
+
+
+def register_estimator(cls):
+    """Make ``cls`` loadable by name (called for every public estimator class)."""
+    _ESTIMATORS[cls.__name__] = cls
+    return cls
 
 
 def _encode(value, name):
@@ -55,7 +65,8 @@ def _decode(value):
     return value
 
 
-def _savable_params(estimator):
+def _estimator_state(estimator):
+    """What ``save`` writes besides the network: plain values and arrays only."""
     params = estimator.get_params()
     # Callbacks and RandomState objects are live objects: they do not travel.
     # (The fitted network does not depend on them: its seed is saved.)
@@ -65,24 +76,40 @@ def _savable_params(estimator):
         params["random_state"] = int(random_state)
     elif not (random_state is None or isinstance(random_state, int)):
         params["random_state"] = None
-    return params
+    fitted = {
+        key: value
+        for key, value in vars(estimator).items()
+        if key.endswith("_") and not key.startswith("_") and key not in _REBUILT
+    }
+    return {
+        "params": params,
+        "fitted": fitted,
+        "target_encoder": vars(estimator.target_encoder_),
+        "seed": estimator._seed,
+    }
+
+
+def _restore_estimator(cls, state, model):
+    """The estimator of class ``cls`` that :func:`_estimator_state` described."""
+    estimator = cls(**state["params"])
+    for key, value in state["fitted"].items():
+        setattr(estimator, key, value)
+    estimator._seed = state["seed"]
+    estimator.model_ = model
+    encoder = estimator.target_encoder
+    for key, value in state["target_encoder"].items():
+        setattr(encoder, key, value)
+    estimator.target_encoder_ = encoder
+    return estimator
 
 
 def save_estimator(estimator, path):
     """Write a fitted estimator to ``path`` (a zip archive), without pickle."""
-    fitted = {
-        k: _encode(v, k)
-        for k, v in vars(estimator).items()
-        if k.endswith("_") and not k.startswith("_") and k not in _REBUILT
-    }
     state = {
         "format": _FORMAT,
         "format_version": _FORMAT_VERSION,
         "class": type(estimator).__name__,
-        "params": _encode(_savable_params(estimator), "params"),
-        "fitted": fitted,
-        "target_encoder": _encode(vars(estimator.target_encoder_), "target_encoder_"),
-        "seed": estimator._seed,
+        **{key: _encode(value, key) for key, value in _estimator_state(estimator).items()},
     }
     path = Path(path)
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,7 +134,7 @@ def load(path):
 
     Returns
     -------
-    estimator : AttentionLSTMRegressor or AttentionLSTMClassifier
+    estimator : AttentionLSTMRegressor, AttentionLSTMClassifier or MultimodalAttentionClassifier
         The fitted estimator, predicting exactly as the saved one did.
 
     Examples
@@ -121,14 +148,6 @@ def load(path):
     >>> bool(np.array_equal(load(path).predict(X), reg.predict(X)))
     True
     """
-    from ._classifier import AttentionLSTMClassifier
-    from ._multimodal import MultimodalAttentionClassifier
-    from ._regressor import AttentionLSTMRegressor
-
-    classes = {
-        cls.__name__: cls
-        for cls in (AttentionLSTMRegressor, AttentionLSTMClassifier, MultimodalAttentionClassifier)
-    }
     with zipfile.ZipFile(path) as archive:
         state = json.loads(archive.read(_STATE_MEMBER))
         if state.get("format") != _FORMAT or state.get("format_version") != _FORMAT_VERSION:
@@ -137,25 +156,15 @@ def load(path):
                 f"{_FORMAT_VERSION}); received format={state.get('format')!r}, "
                 f"version={state.get('format_version')!r}."
             )
-        if state["class"] not in classes:
+        if state["class"] not in _ESTIMATORS:
             raise ValueError(
-                f"Expected the class to be one of {sorted(classes)}; received {state['class']!r}."
+                f"Expected the class to be one of {sorted(_ESTIMATORS)}; "
+                f"received {state['class']!r}."
             )
         with tempfile.TemporaryDirectory() as tmp:
             archive.extract(_MODEL_MEMBER, tmp)
             model = keras.saving.load_model(Path(tmp) / _MODEL_MEMBER, safe_mode=True)
-    estimator = classes[state["class"]](**_decode(state["params"]))
-    for key, value in _decode(state["fitted"]).items():
-        setattr(estimator, key, value)
-    estimator._seed = state["seed"]
-    estimator._random_state = None
-    estimator.model_ = model
-    encoder = estimator.target_encoder
-    for key, value in _decode(state["target_encoder"]).items():
-        setattr(encoder, key, value)
-    estimator.target_encoder_ = encoder
-    estimator.feature_encoder_ = estimator.feature_encoder.fit(
-        np.zeros((1, 1, estimator.n_step_features_in_), dtype=np.float32)
-    )
-    estimator._initialize_callbacks()
-    return estimator
+    cls = _ESTIMATORS[state.pop("class")]
+    for key in ("format", "format_version"):
+        state.pop(key)
+    return _restore_estimator(cls, {key: _decode(value) for key, value in state.items()}, model)

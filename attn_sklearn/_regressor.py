@@ -1,4 +1,4 @@
-"""AttentionLSTMRegressor: seed 001's attention LSTM as a scikit-learn regressor."""
+"""AttentionLSTMRegressor: the attention LSTM as a scikit-learn regressor."""
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
@@ -6,7 +6,7 @@ from sklearn.utils.validation import check_array
 
 from ._architectures import build_attention_lstm
 from ._base import SequenceEstimatorBase
-from ._data import take_rows
+from ._batches import split_rows
 from ._docstrings import fill_doc
 
 
@@ -37,23 +37,41 @@ class _TargetStandardizer(TransformerMixin, BaseEstimator):
 class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
     """Attention LSTM regressor for sequences and time-series windows.
 
-    The network is seed 001's: ``LSTM(units, return_sequences=True)`` (stacked
-    ``n_layers`` times, optionally bidirectional) -> attention pooling (a
-    score per step, softmax over the real steps, weighted sum) -> ``Dense``.
-    It is trained with Adam on the mean squared error of standardised targets,
-    with early stopping on a time-ordered validation tail that restores the
-    best weights.
+    ``LSTM(units, return_sequences=True)`` (stacked ``n_layers`` times,
+    optionally bidirectional) -> attention pooling (a score per step, softmax
+    over the real steps, weighted sum) -> ``Dense``: the classic attention-LSTM
+    forecaster. It is trained with Adam on the mean squared error of
+    standardised targets, with early stopping on a time-ordered validation
+    tail that restores the best weights.
 
     Parameters
     ----------
-    %(network_parameters)s
-    %(training_parameters)s
+    %(units)s
+    n_layers : int, default=1
+        Number of stacked LSTM layers.
+    %(bidirectional)s
+    %(dropout)s
+    attention : {"additive", "multiplicative", "linear", "self", "multihead", "none"}, \
+default="additive"
+        %(attention_choices)s
+    %(n_heads)s
+    %(key_dim)s
+    %(self_attention_score)s
+    %(attention_width)s
+    %(causal)s
+    %(residual)s
+    %(layer_norm)s
+    %(learning_rate)s
+    %(epochs)s
+    %(batch_size)s
     validation_fraction : float, default=0.1
         Fraction of the rows, taken from the end (rows are assumed to be in
         time order), held out to monitor early stopping. ``0`` monitors the
         training loss instead.
     %(patience)s
-    %(runtime_parameters)s
+    %(callbacks)s
+    %(random_state)s
+    %(verbose)s
 
     Attributes
     ----------
@@ -65,8 +83,8 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
         Per-epoch ``"loss"`` (and ``"val_loss"``), on standardised targets.
     n_features_in_ : int
         ``X.shape[1]`` seen in ``fit`` (the number of time steps).
-    n_timesteps_in_ : int
-        Time steps per sequence seen in ``fit``.
+    X_ndim_ : int
+        Dimensions of ``X`` seen in ``fit`` (2 for univariate sequences, or 3).
     n_step_features_in_ : int
         Features per time step seen in ``fit`` (1 for 2-D ``X``).
     n_outputs_ : int
@@ -75,6 +93,7 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
     See Also
     --------
     SlidingWindowTransformer : Turns a series into one window per row.
+    frame_supervised : Frames a series as ``(X, y)`` windows.
 
     Examples
     --------
@@ -88,6 +107,51 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
     (3, 20)
     """
 
+    def __init__(
+        self,
+        units=64,
+        *,
+        n_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        attention="additive",
+        n_heads=4,
+        key_dim=None,
+        self_attention_score="multiplicative",
+        attention_width=None,
+        causal=False,
+        residual=False,
+        layer_norm=False,
+        learning_rate=3e-3,
+        epochs=100,
+        batch_size=32,
+        validation_fraction=0.1,
+        patience=15,
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.units = units
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.attention = attention
+        self.n_heads = n_heads
+        self.key_dim = key_dim
+        self.self_attention_score = self_attention_score
+        self.attention_width = attention_width
+        self.causal = causal
+        self.residual = residual
+        self.layer_norm = layer_norm
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
@@ -98,10 +162,29 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
     def target_encoder(self):
         return _TargetStandardizer()
 
-    def _check_target(self, y, *, reset):
+    def predict(self, X):
+        """Predict targets for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Sequences, as in ``fit`` (3-D input may have another number of time steps).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions in the units of ``y``, float64.
+        """
+        outputs = self._predict_raw(X)  # checks that the regressor is fitted
+        return self.target_encoder_.inverse_transform(outputs)
+
+    def _check_target(self, y):
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         if y.ndim > 2:
             raise ValueError(f"y must be 1-D or 2-D; received an array of shape {y.shape}.")
+        return y
+
+    def _fit_target(self, y, *, reset, classes=None):
         n_outputs = 1 if y.ndim == 1 else y.shape[1]
         if reset:
             self.n_outputs_ = n_outputs
@@ -109,18 +192,14 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
             raise ValueError(
                 f"y has {n_outputs} outputs, but the estimator was fitted with {self.n_outputs_}."
             )
-        return y
 
     def _validation_split(self, X, y, sample_weight):
         """Hold out the last rows: the future must not train the model that is judged on it."""
         n_val = self._n_validation(len(y))
         if n_val == 0:
             return (X, y, sample_weight), None
-        train, val = slice(0, len(y) - n_val), slice(len(y) - n_val, None)
-        return (
-            (take_rows(X, train), y[train], sample_weight[train]),
-            (take_rows(X, val), y[val], sample_weight[val]),
-        )
+        cut = len(y) - n_val
+        return split_rows((X, y, sample_weight), slice(0, cut), slice(cut, None))
 
     def _keras_build_fn(self):
         return build_attention_lstm(

@@ -1,10 +1,9 @@
-"""Transformers that turn ragged sequences into padded, masked, scaled 3-D arrays.
+"""Transformers of padded sequences: SequenceMasker (missing -> padding), SequenceScaler.
 
-Data are in Keras order ``(n_samples, n_timesteps, n_features)``. Padding is a
-step whose features all equal :data:`~attn_sklearn._masking.MASK_VALUE`.
-
-:class:`SequencePadder` lives in :mod:`attn_sklearn._padding` and is
-re-exported here.
+Data are in Keras order ``(n_samples, n_timesteps, n_features)``; 2-D input
+holds univariate sequences. Padding is a step whose features all equal
+:data:`~attn_sklearn.MASK_VALUE`. :class:`~attn_sklearn.SequencePadder`, which
+writes it, lives in :mod:`attn_sklearn._padding`.
 """
 
 from typing import ClassVar
@@ -12,78 +11,27 @@ from typing import ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_n_features,
-    check_array,
-    check_is_fitted,
-)
+from sklearn.utils.validation import check_is_fitted
 
-from ._masking import MASK_VALUE, partially_padded_steps, step_mask
+from ._docstrings import fill_doc
+from ._masking import MASK_VALUE, real_steps
+from ._validation import check_sequences
 
-# _padding must not import this module: the dependency runs one way, so the helper both
-# modules share lives there.
-from ._padding import SequencePadder, _check_n_step_features  # SequencePadder re-exported
-
-__all__ = ["SequenceMasker", "SequencePadder", "SequenceScaler"]
+__all__ = ["SequenceMasker", "SequenceScaler"]
 
 
 class _PaddedDataMixin:
     """Validation shared by the transformers of padded data (3-D, or 2-D univariate)."""
 
     def _validate(self, X, *, reset, allow_nan):
-        """Return a float64 (n_samples, n_timesteps, n_features) copy of ``X``."""
-        name = type(self).__name__
-        if isinstance(X, (list, tuple)):
-            try:
-                np.asarray(X)
-            except ValueError:
-                raise ValueError(
-                    f"{name} expects padded sequences of equal length; received ragged "
-                    "sequences. Pad them with SequencePadder first."
-                ) from None
-        _check_feature_names(self, X, reset=reset)
-        # check_array gives scikit-learn's usual errors for sparse, complex, empty and 1-D input.
-        X = check_array(
-            X, allow_nd=True, dtype="numeric", ensure_all_finite=False, copy=True, input_name="X"
+        """Return a float64 ``(n_samples, n_timesteps, n_features)`` copy of ``X``."""
+        return check_sequences(
+            self, X, reset=reset, dtype=np.float64, copy=True, allow_nan=allow_nan,
+            require_real=False,
         )
-        if X.ndim > 3:
-            raise ValueError(
-                f"{name} expects a 3-D array (n_samples, n_timesteps, n_features) or a 2-D "
-                f"array (n_samples, n_timesteps) of univariate sequences; received shape {X.shape}."
-            )
-        if X.ndim == 2 and (reset or self.X_ndim_ == 2):
-            # scikit-learn's rule for 2-D input: as many columns (time steps) as in fit.
-            _check_n_features(self, X, reset=reset)
-        elif reset:
-            self.n_features_in_ = X.shape[1]
-        if reset:
-            self.X_ndim_ = X.ndim
-        X = X.astype(np.float64, copy=False)
-        if X.ndim == 2:
-            X = X[:, :, np.newaxis]
-        if 0 in X.shape:
-            raise ValueError(f"{name} received an empty array of shape {X.shape}.")
-        if reset:
-            self.n_step_features_in_ = X.shape[2]
-        _check_n_step_features(self, X.shape[2], self.n_step_features_in_)
-        if np.isinf(X).any():
-            raise ValueError(f"{name}: X contains inf; only finite values are allowed.")
-        if not allow_nan and np.isnan(X).any():
-            raise ValueError(
-                f"{name}: X contains NaN. Apply SequenceMasker first to turn steps with missing "
-                "values into padding."
-            )
-        bad = np.argwhere(partially_padded_steps(X))
-        if bad.size:
-            i, t = bad[0]
-            raise ValueError(
-                f"{name}: X[{i}, {t}] has MASK_VALUE in some but not all features; the marker is "
-                "reserved for padding and must fill a whole step."
-            )
-        return X
 
 
+@fill_doc
 class SequenceMasker(_PaddedDataMixin, TransformerMixin, BaseEstimator):
     """Turn steps with missing (NaN) observations into padding.
 
@@ -100,23 +48,16 @@ class SequenceMasker(_PaddedDataMixin, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    n_features_in_ : int
-        ``X.shape[1]`` in ``fit``, scikit-learn's definition: for 2-D
-        (univariate) input, the number of time steps, which ``transform`` then
-        requires again. Not checked for 3-D input, whose length may vary.
-    n_step_features_in_ : int
-        Number of features per time step.
-    X_ndim_ : int
-        Number of dimensions of ``X`` in ``fit`` (2 or 3).
+    %(padded_input_attributes)s
 
     Examples
     --------
     >>> import numpy as np
-    >>> from attn_sklearn._masking import step_mask
-    >>> from attn_sklearn import SequenceMasker
+    >>> from attn_sklearn import MASK_VALUE, SequenceMasker
     >>> X = np.array([[[1.0, 0.0], [np.nan, 2.0], [0.0, 0.0]]])
-    >>> step_mask(SequenceMasker().fit_transform(X))
-    array([[ True, False,  True]])
+    >>> Xm = SequenceMasker().fit_transform(X)
+    >>> (Xm[0] == MASK_VALUE).all(axis=-1)  # padded steps
+    array([False,  True, False])
     """
 
     _parameter_constraints: ClassVar[dict] = {"missing": [StrOptions({"any", "all"})]}
@@ -177,6 +118,7 @@ class SequenceMasker(_PaddedDataMixin, TransformerMixin, BaseEstimator):
         return tags
 
 
+@fill_doc
 class SequenceScaler(_PaddedDataMixin, TransformerMixin, BaseEstimator):
     """Standardise each feature of padded sequences, ignoring padding.
 
@@ -197,20 +139,12 @@ class SequenceScaler(_PaddedDataMixin, TransformerMixin, BaseEstimator):
     scale_ : ndarray of shape (n_step_features_in_,)
         Per-feature standard deviation of the real steps (1 for constant
         features, all ones when ``with_std=False``).
-    n_features_in_ : int
-        ``X.shape[1]`` in ``fit``, scikit-learn's definition: for 2-D
-        (univariate) input, the number of time steps, which ``transform`` then
-        requires again. Not checked for 3-D input, whose length may vary.
-    n_step_features_in_ : int
-        Number of features per time step.
-    X_ndim_ : int
-        Number of dimensions of ``X`` in ``fit`` (2 or 3).
+    %(padded_input_attributes)s
 
     Examples
     --------
     >>> import numpy as np
-    >>> from attn_sklearn._masking import MASK_VALUE
-    >>> from attn_sklearn import SequenceScaler
+    >>> from attn_sklearn import MASK_VALUE, SequenceScaler
     >>> X = np.array([[[1.0], [3.0], [MASK_VALUE]]])
     >>> scaler = SequenceScaler().fit(X)
     >>> scaler.mean_, scaler.scale_
@@ -222,7 +156,7 @@ class SequenceScaler(_PaddedDataMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints: ClassVar[dict] = {"with_mean": ["boolean"], "with_std": ["boolean"]}
 
-    def __init__(self, with_mean=True, with_std=True):
+    def __init__(self, with_mean=True, *, with_std=True):
         self.with_mean = with_mean
         self.with_std = with_std
 
@@ -243,7 +177,7 @@ class SequenceScaler(_PaddedDataMixin, TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         X = self._validate(X, reset=True, allow_nan=False)
-        real = X[step_mask(X)]
+        real = X[real_steps(X)]
         if len(real) == 0:
             raise ValueError("SequenceScaler: X has no real (non-padding) steps to fit on.")
         self.mean_ = real.mean(axis=0)
@@ -256,7 +190,7 @@ class SequenceScaler(_PaddedDataMixin, TransformerMixin, BaseEstimator):
     def _checked_real(self, X):
         check_is_fitted(self)
         X = self._validate(X, reset=False, allow_nan=False)
-        return X, step_mask(X)
+        return X, real_steps(X)
 
     def transform(self, X):
         """Standardise the real steps, leaving padding untouched.

@@ -1,71 +1,130 @@
-"""Validation of sequence input: shapes, the padding marker and finite values."""
+"""The one validation path for sequence input, used by every estimator and transformer.
+
+Sequences are arrays ``(n_samples, n_timesteps, ...)`` in Keras order; 2-D input
+holds univariate sequences. The rules, each written once:
+
+* :func:`as_sequence_array`: numeric, dense, regular (not ragged), at least one
+  step and one value per step, within float32 range when the network computes
+  in float32; 2-D gains a feature axis;
+* :func:`record_input_shape`: scikit-learn's ``n_features_in_`` rule for 2-D
+  input (as many time steps as in ``fit``), the dimensions and the values per
+  step seen in ``fit``;
+* :func:`check_steps`: padding fills whole steps, real steps are finite;
+* :func:`check_observations`: raw observations (before padding) hold neither
+  infinity nor the padding marker.
+
+:func:`check_sequences` chains them for one array, and the multimodal
+classifier calls the same functions once per modality.
+"""
+
+import numbers
 
 import numpy as np
-from sklearn.utils.validation import _check_feature_names, _check_n_features, check_array
+from sklearn.utils.validation import _check_feature_names, check_array
 
-from ._masking import partially_padded_steps, step_mask
+from ._masking import MASK_VALUE, partially_padded_steps, real_steps
+
+NUMERIC_KINDS = "biuf"
+_FLOAT32_MAX = np.finfo(np.float32).max
+_MISSING_HINT = (
+    "mark missing observations with SequenceMasker first, which turns them into padding"
+)
 
 
-def check_sequences(estimator, X, *, reset):
-    """Validate ``X`` and return it as float32 ``(n_samples, n_timesteps, n_features)``.
+def is_int(value):
+    """Whether ``value`` is an integer (NumPy's too), not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
-    With ``reset`` the shape attributes of ``estimator`` are recorded
-    (``n_features_in_``, ``X_ndim_``, ``n_timesteps_in_``, ``n_step_features_in_``);
-    otherwise ``X`` is checked against them. 2-D input means univariate sequences.
+
+def check_int(value, name, minimum=1):
+    """``value`` as an int, or a ValueError naming ``name`` (for functions' arguments)."""
+    if not is_int(value) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; received {name}={value!r}.")
+    return int(value)
+
+
+def as_sequence_array(X, *, name="X", max_ndim=3, dtype=np.float32, copy=False):
+    """``X`` as an ndarray ``(n_samples, n_timesteps, ...)`` of ``dtype``, and its input ndim.
+
+    ``max_ndim=None`` allows any number of dimensions per step (an image
+    modality, say). NaN and the padding marker pass: :func:`check_steps` judges them.
     """
-    _check_feature_names(estimator, X, reset=reset)
-    X = check_array(X, allow_nd=True, dtype="numeric", ensure_all_finite=False, input_name="X")
-    if X.ndim > 3:
+    if isinstance(X, list | tuple):
+        try:
+            np.asarray(X)
+        except ValueError:
+            raise ValueError(
+                f"{name} holds sequences of different lengths; expected padded sequences of "
+                "equal length. Pad them with SequencePadder first."
+            ) from None
+    X = check_array(
+        X, allow_nd=True, dtype="numeric", ensure_all_finite=False, copy=copy, input_name=name
+    )
+    if max_ndim is not None and X.ndim > max_ndim:
         raise ValueError(
-            "X must be 2-D (n_samples, n_timesteps) or 3-D (n_samples, n_timesteps, "
+            f"{name} must be 2-D (n_samples, n_timesteps) or 3-D (n_samples, n_timesteps, "
             f"n_features); received an array of shape {X.shape}."
         )
-    if X.ndim == 3 and 0 in X.shape[1:]:
+    if 0 in X.shape[1:]:
         raise ValueError(
-            f"X must have at least one time step and one feature; received shape {X.shape}."
+            f"{name} must have at least one time step and one value per step; received shape "
+            f"{X.shape}."
         )
-    if X.ndim == 2 and (reset or estimator.X_ndim_ == 2):
-        # 2-D input has a fixed number of steps: scikit-learn's own check and message.
-        _check_n_features(estimator, X, reset=reset)
-    elif reset:
-        estimator.n_features_in_ = X.shape[1]
-    if reset:
-        estimator.X_ndim_ = X.ndim
-    if X.dtype.itemsize > 4 or X.dtype.kind in "iu":
-        finite = np.isfinite(X)
-        if np.any(np.abs(X[finite]) > np.finfo(np.float32).max):
+    if np.dtype(dtype).itemsize < X.dtype.itemsize or X.dtype.kind in "iu":
+        finite = np.abs(X[np.isfinite(X)])
+        largest = finite.max(initial=0.0)
+        if largest > np.finfo(dtype).max:
             raise ValueError(
-                "X has values beyond the float32 range the network computes in "
-                f"(+-{np.finfo(np.float32).max:.3g}); received a largest magnitude of "
-                f"{np.abs(X[finite]).max():.3g}. Scale X first (e.g. with StandardScaler)."
+                f"{name} has values beyond the {np.dtype(dtype).name} range the network computes "
+                f"in (+-{np.finfo(dtype).max:.3g}); received a largest magnitude of "
+                f"{largest:.3g}. Scale X first (e.g. with StandardScaler)."
             )
-    X = np.asarray(X, dtype=np.float32)
-    if X.ndim == 2:
-        X = X[:, :, np.newaxis]
+    ndim = X.ndim
+    X = X.astype(dtype, copy=False)
+    return (X[:, :, np.newaxis] if ndim == 2 else X), ndim
+
+
+def record_input_shape(owner, *, ndim, n_timesteps, n_step_values, reset):
+    """Record (``reset``) or check the input shape attributes of ``owner``.
+
+    ``n_features_in_`` is ``X.shape[1]``, scikit-learn's definition: for 2-D
+    (univariate) input the number of time steps, which later calls must then
+    match; 3-D input may change its length. ``n_timesteps_in_`` (the same
+    number), ``X_ndim_`` and ``n_step_features_in_`` (values per step) are
+    recorded too.
+    """
     if reset:
-        estimator.n_timesteps_in_ = X.shape[1]
-        estimator.n_step_features_in_ = X.shape[2]
-    elif X.shape[2] != estimator.n_step_features_in_:
+        owner.n_features_in_ = n_timesteps
+        owner.n_timesteps_in_ = n_timesteps
+        owner.X_ndim_ = ndim
+        owner.n_step_features_in_ = n_step_values
+        return
+    if ndim == 2 and owner.X_ndim_ == 2 and n_timesteps != owner.n_features_in_:
+        # scikit-learn's own message for 2-D input.
         raise ValueError(
-            f"X has {X.shape[2]} features per time step, but {type(estimator).__name__} was "
-            f"fitted with {estimator.n_step_features_in_}."
+            f"X has {n_timesteps} features, but {type(owner).__name__} is expecting "
+            f"{owner.n_features_in_} features as input."
         )
-    check_padding_and_values(X)
-    return X
+    if n_step_values != owner.n_step_features_in_:
+        raise ValueError(
+            f"X has {n_step_values} features per time step, but {type(owner).__name__} was "
+            f"fitted with {owner.n_step_features_in_}."
+        )
 
 
-def check_step_values(
+def check_steps(
     X,
     *,
     name="X",
+    allow_nan=False,
     padded_rule="a padded step must hold MASK_VALUE in every feature",
-    missing_hint="mark missing observations with attn_sklearn.SequenceMasker, which turns "
-    "them into padding",
+    missing_hint=_MISSING_HINT,
 ):
-    """Reject partially padded steps and NaN or infinity in real steps; return the real steps.
+    """Reject partially padded steps and non-finite real steps; return :func:`real_steps` of X.
 
-    ``X`` is ``(n_samples, n_timesteps, n_features)``; ``name`` is how the
-    errors refer to it (say ``X['images']`` for one modality).
+    ``X`` is ``(n_samples, n_timesteps, ...)``; ``name`` is how the errors
+    refer to it (say ``X['images']`` for one modality). With ``allow_nan``,
+    NaN (a missing observation) may stand in real steps; infinity never.
     """
     partial = partially_padded_steps(X)
     if np.any(partial):
@@ -74,23 +133,62 @@ def check_step_values(
             f"{name}[{sample}, {step}] mixes the padding marker MASK_VALUE with real values; "
             f"{padded_rule}."
         )
-    real = step_mask(X)
-    bad = real & ~np.all(np.isfinite(X), axis=-1)
+    real = real_steps(X)
+    per_step = X.reshape(*X.shape[:2], -1)
+    if allow_nan:
+        bad = real & np.any(np.isinf(per_step), axis=-1)
+        what, expected = "infinity", "finite values or NaN (missing)"
+    else:
+        bad = real & ~np.all(np.isfinite(per_step), axis=-1)
+        what, expected = "NaN or infinity", f"finite values; {missing_hint}"
     if np.any(bad):
         sample, step = np.argwhere(bad)[0]
         raise ValueError(
-            f"{name} contains NaN or infinity in {int(bad.sum())} real (non-padded) time "
-            f"step(s), the first at {name}[{sample}, {step}]. Expected finite values; "
-            f"{missing_hint}."
+            f"{name} contains {what} in {int(bad.sum())} real (non-padded) time step(s), the "
+            f"first at {name}[{sample}, {step}]. Expected {expected}."
         )
     return real
 
 
-def check_padding_and_values(X):
-    """Reject partially padded steps, non-finite real values and all-padding sequences."""
-    empty = ~np.any(check_step_values(X), axis=1)
+def check_has_real_steps(real, *, detail="every step is padding"):
+    """Reject samples without a single real step (``real`` is :func:`real_steps`' mask)."""
+    empty = ~np.any(real, axis=1)
     if np.any(empty):
         raise ValueError(
-            f"X[{int(np.argmax(empty))}] has no real time steps (every step is padding); "
-            "each sequence needs at least one observation."
+            f"X[{int(np.argmax(empty))}] has no real time steps ({detail}); each sequence needs "
+            "at least one observation."
         )
+
+
+def check_observations(values, name):
+    """Reject infinity and the padding marker in raw observations (NaN means missing)."""
+    if np.isinf(values).any():
+        raise ValueError(
+            f"{name} contains infinity; only finite values and NaN (missing) are allowed."
+        )
+    if (values == MASK_VALUE).any():
+        raise ValueError(
+            f"{name} contains MASK_VALUE (-2**100), which is reserved for padding and cannot "
+            "appear in real observations; rescale or clip the data."
+        )
+
+
+def check_sequences(
+    owner, X, *, reset, dtype=np.float32, copy=False, allow_nan=False, require_real=True
+):
+    """Validate padded sequences for ``owner`` (an estimator or transformer).
+
+    Returns ``X`` as ``(n_samples, n_timesteps, n_features)`` of ``dtype``,
+    recording (``reset``) or checking the shape attributes of
+    :func:`record_input_shape`. ``require_real`` rejects all-padding sequences.
+    """
+    _check_feature_names(owner, X, reset=reset)
+    checked, ndim = as_sequence_array(X, dtype=dtype, copy=copy)
+    n_timesteps, n_step_values = checked.shape[1:]
+    record_input_shape(
+        owner, ndim=ndim, n_timesteps=n_timesteps, n_step_values=n_step_values, reset=reset
+    )
+    real = check_steps(checked, allow_nan=allow_nan)
+    if require_real:
+        check_has_real_steps(real)
+    return checked

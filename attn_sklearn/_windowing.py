@@ -10,14 +10,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._masking import MASK_VALUE
-
-
-def _reject_mask_value(X, name="X"):
-    if np.any(X == MASK_VALUE):
-        raise ValueError(
-            f"{name} contains the reserved padding value MASK_VALUE={MASK_VALUE!r}; "
-            "it marks missing history and cannot appear in real observations."
-        )
+from ._validation import check_int, check_observations, is_int
 
 
 class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
@@ -57,8 +50,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from attn_sklearn import MASK_VALUE
-    >>> from attn_sklearn._windowing import SlidingWindowTransformer
+    >>> from attn_sklearn import MASK_VALUE, SlidingWindowTransformer
     >>> X = np.arange(4.0)
     >>> Xt = SlidingWindowTransformer(window=3).fit_transform(X)
     >>> Xt.shape
@@ -85,7 +77,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
             X = np.asarray(X)
             X = X.reshape(-1, 1) if X.ndim == 1 else X
         X = validate_data(self, X, dtype="numeric", ensure_all_finite="allow-nan", reset=reset)
-        _reject_mask_value(X)
+        check_observations(X, "X")
         return X
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -139,16 +131,6 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _check_int(value, name):
-    if not _is_int(value) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1; received {name}={value!r}.")
-    return int(value)
-
-
 def _series_values(series):
     """Return ``(values, columns)``: a fresh float64 array and DataFrame column labels."""
     columns = None
@@ -195,7 +177,7 @@ def _target_index(target, n_features, columns):
             f"target is required for a multivariate series (n_features={n_features}); "
             "pass the column index or DataFrame column name to forecast."
         )
-    if _is_int(target):
+    if is_int(target):
         if not 0 <= target < n_features:
             raise ValueError(
                 f"target must be a column index in [0, {n_features - 1}]; "
@@ -252,7 +234,7 @@ def frame_supervised(series, window, *, horizon=1, stride=1, target=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from attn_sklearn._windowing import frame_supervised
+    >>> from attn_sklearn import frame_supervised
     >>> X, y = frame_supervised(np.arange(6.0), window=3)
     >>> X
     array([[0., 1., 2.],
@@ -264,15 +246,15 @@ def frame_supervised(series, window, *, horizon=1, stride=1, target=None):
     >>> X.shape, y.tolist()
     ((3, 2, 2), [[5.0, 7.0], [7.0, 9.0], [9.0, 11.0]])
     """
-    window = _check_int(window, "window")
-    horizon = _check_int(horizon, "horizon")
-    stride = _check_int(stride, "stride")
+    window = check_int(window, "window")
+    horizon = check_int(horizon, "horizon")
+    stride = check_int(stride, "stride")
     values, columns = _series_values(series)
     univariate = values.ndim == 1
     n_steps = len(values)
     n_features = 1 if univariate else values.shape[1]
     if univariate:
-        if target is not None and not (_is_int(target) and target == 0):
+        if target is not None and not (is_int(target) and target == 0):
             raise ValueError(
                 f"target must be None or 0 for a univariate series; received target={target!r}."
             )

@@ -9,11 +9,10 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._masking import MASK_VALUE
+from ._validation import check_int
 
-def _check_positive_int(value, name, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; received {name}={value!r}.")
-    return int(value)
+__all__ = ["make_multimodal_sequences", "make_sequence_classification", "make_sine_wave"]
 
 
 def _check_non_negative_float(value, name):
@@ -28,7 +27,7 @@ def _check_non_negative_float(value, name):
 
 
 def make_sine_wave(n_samples=2000, *, period=50.0, amplitude=1.0, noise=0.05, random_state=None):
-    """Generate the noisy sine wave of seed 001.
+    """Generate a noisy sine wave, the classic next-step forecasting benchmark.
 
     ``y[t] = amplitude * sin(2 * pi * t / period + phase) + noise * e[t]`` with
     ``e[t]`` standard normal and ``phase`` drawn uniformly from ``[0, 2 pi)``.
@@ -60,7 +59,7 @@ def make_sine_wave(n_samples=2000, *, period=50.0, amplitude=1.0, noise=0.05, ra
     >>> series.shape
     (500,)
     """
-    n_samples = _check_positive_int(n_samples, "n_samples", minimum=2)
+    n_samples = check_int(n_samples, "n_samples", minimum=2)
     period = _check_non_negative_float(period, "period")
     if period == 0:
         raise ValueError("period must be > 0; received period=0.")
@@ -161,12 +160,12 @@ def make_sequence_classification(
     >>> all(20 <= len(x) <= 60 for x in X)
     True
     """
-    n_samples = _check_positive_int(n_samples, "n_samples")
-    n_classes = _check_positive_int(n_classes, "n_classes", minimum=2)
-    n_features = _check_positive_int(n_features, "n_features")
-    min_length = _check_positive_int(min_length, "min_length")
-    max_length = _check_positive_int(max_length, "max_length")
-    n_informative_steps = _check_positive_int(n_informative_steps, "n_informative_steps")
+    n_samples = check_int(n_samples, "n_samples")
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    n_features = check_int(n_features, "n_features")
+    min_length = check_int(min_length, "min_length")
+    max_length = check_int(max_length, "max_length")
+    n_informative_steps = check_int(n_informative_steps, "n_informative_steps")
     noise = _check_non_negative_float(noise, "noise")
     if n_samples < n_classes:
         raise ValueError(
@@ -233,12 +232,11 @@ def make_multimodal_sequences(
     noise=0.5,
     random_state=None,
 ):
-    """Generate image sequences and temporal features whose label needs both (seed 000).
+    """Generate image sequences and temporal features whose label needs both.
 
-    Each sample has two time-aligned modalities, in seed 000's shape
-    conventions: ``"images"`` of shape ``(n_timesteps, H, W, C)`` and
-    ``"extra"`` of shape ``(n_timesteps, hours, w_features)``. Every value is
-    Gaussian noise (standard deviation ``noise``) except at
+    Each sample has two time-aligned modalities: ``"images"`` of shape
+    ``(n_timesteps, H, W, C)`` and ``"extra"`` of shape ``(n_timesteps, hours,
+    w_features)``. Every value is Gaussian noise (standard deviation ``noise``) except at
     ``n_planted_steps`` random steps of each sample, where
 
     * the image holds a bright bar through its centre (height 2, the same in
@@ -301,23 +299,21 @@ def make_multimodal_sequences(
     >>> sorted(set(y.tolist()))
     [0, 1]
     """
-    from ._masking import MASK_VALUE
-
-    n_samples = _check_positive_int(n_samples, "n_samples")
-    n_classes = _check_positive_int(n_classes, "n_classes", minimum=2)
-    n_timesteps = _check_positive_int(n_timesteps, "n_timesteps")
+    n_samples = check_int(n_samples, "n_samples")
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    n_timesteps = check_int(n_timesteps, "n_timesteps")
     if not isinstance(image_shape, tuple | list) or len(image_shape) != 3:
         raise ValueError(
             f"image_shape must be a tuple (H, W, C) of 3 integers; received {image_shape!r}."
         )
     height, width, channels = (
-        _check_positive_int(d, f"image_shape[{i}]") for i, d in enumerate(image_shape)
+        check_int(d, f"image_shape[{i}]") for i, d in enumerate(image_shape)
     )
-    hours = _check_positive_int(hours, "hours")
-    w_features = _check_positive_int(w_features, "w_features")
-    n_planted_steps = _check_positive_int(n_planted_steps, "n_planted_steps")
+    hours = check_int(hours, "hours")
+    w_features = check_int(w_features, "w_features")
+    n_planted_steps = check_int(n_planted_steps, "n_planted_steps")
     min_length = (
-        n_timesteps if min_length is None else _check_positive_int(min_length, "min_length")
+        n_timesteps if min_length is None else check_int(min_length, "min_length")
     )
     noise = _check_non_negative_float(noise, "noise")
     if n_samples < n_classes:

@@ -7,7 +7,9 @@ is imported when a function here is called, not when the package is.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._masking import step_mask
+from ._masking import real_steps
+
+__all__ = ["plot_attention", "plot_attention_heads", "plot_history"]
 
 
 def _pyplot():
@@ -73,7 +75,7 @@ def plot_attention(estimator, X, *, sample=None, ax=None, cmap="viridis"):
 
     With ``sample=None``, a heatmap of samples x time steps. With an integer
     ``sample``, a stem plot of that sample's weights with its (first-feature)
-    input series drawn on a twin axis, like seed 001's attention plot.
+    input series drawn on a twin axis.
 
     Parameters
     ----------
@@ -115,7 +117,7 @@ def plot_attention(estimator, X, *, sample=None, ax=None, cmap="viridis"):
     ax.set_title(f"Attention of sample {sample}")
     series = np.asarray(X, dtype=float)[sample]
     series = series[:, np.newaxis] if series.ndim == 1 else series
-    real = step_mask(series)
+    real = real_steps(series[np.newaxis])[0]
     series = series[:, 0]
     twin = ax.twinx()
     twin.plot(steps[real], series[real], color="tab:gray", alpha=0.6, label="input")

@@ -16,7 +16,7 @@ from attn_sklearn import (
 
 SMALL = {"units": 4, "epochs": 2, "batch_size": 16, "random_state": 0}
 
-# Inherent to (or inherited by) stochastic mini-batch networks built on scikeras.
+# Inherited from scikeras (the project's chosen wrapper), or inherent to mini-batch training.
 EXPECTED_FAILED_CHECKS = {
     "check_estimator_tags_renamed": (
         "scikeras' BaseWrapper still defines the legacy _more_tags, which this check rejects "

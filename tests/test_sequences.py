@@ -9,8 +9,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from attn_sklearn._masking import MASK_VALUE, step_mask
-from attn_sklearn._sequences import SequenceMasker, SequencePadder, SequenceScaler
+from attn_sklearn import MASK_VALUE, SequenceMasker, SequencePadder, SequenceScaler
+from attn_sklearn._masking import real_steps
 from attn_sklearn.datasets import make_sequence_classification
 
 M = MASK_VALUE
@@ -38,7 +38,7 @@ def test_padder_post_padding_exact():
         ]
     )
     assert_array_equal(Xp, expected)
-    assert_array_equal(step_mask(Xp), [[1, 1, 1], [1, 0, 0], [1, 1, 0]])
+    assert_array_equal(real_steps(Xp), [[1, 1, 1], [1, 0, 0], [1, 1, 0]])
 
 
 def test_padder_pre_padding_exact():
@@ -59,7 +59,7 @@ def test_padder_keeps_floats_and_zero_steps():
     Xp = SequencePadder().fit_transform(X)
     assert Xp.shape == (2, 3, 1)
     assert_array_equal(Xp[0, :, 0], [0.25, 0.0, -1.5])
-    assert_array_equal(step_mask(Xp), [[1, 1, 1], [1, 0, 0]])
+    assert_array_equal(real_steps(Xp), [[1, 1, 1], [1, 0, 0]])
 
 
 def test_padder_1d_sequences_and_lists():
@@ -95,7 +95,7 @@ def test_padder_maxlen_given_and_learned():
     assert padder.maxlen_ == 5
     Xp = padder.transform(_ragged())
     assert Xp.shape == (3, 5, 2)
-    assert_array_equal(step_mask(Xp).sum(axis=1), [3, 1, 2])
+    assert_array_equal(real_steps(Xp).sum(axis=1), [3, 1, 2])
 
 
 @pytest.mark.parametrize(
@@ -220,7 +220,7 @@ def test_masker_nan_step_becomes_padding_zero_step_stays_real():
     X = np.array([[[1.0, 2.0], [np.nan, 3.0], [0.0, 0.0], [M, M]]])
     X_orig = X.copy()
     Xm = SequenceMasker().fit_transform(X)
-    assert_array_equal(step_mask(Xm), [[True, False, True, False]])
+    assert_array_equal(real_steps(Xm), [[True, False, True, False]])
     assert_array_equal(Xm[0, 1], [M, M])
     assert_array_equal(Xm[0, 2], [0.0, 0.0])
     assert_array_equal(Xm[0, 0], [1.0, 2.0])
@@ -231,7 +231,7 @@ def test_masker_nan_step_becomes_padding_zero_step_stays_real():
 def test_masker_missing_all():
     X = np.array([[[np.nan, np.nan], [1.0, 2.0]]])
     Xm = SequenceMasker(missing="all").fit_transform(X)
-    assert_array_equal(step_mask(Xm), [[False, True]])
+    assert_array_equal(real_steps(Xm), [[False, True]])
     X_partial = np.array([[[np.nan, np.nan], [1.0, 2.0], [np.nan, 4.0]]])
     with pytest.raises(ValueError, match=r"X\[0, 2\] has NaN in some but not all features"):
         SequenceMasker(missing="all").fit_transform(X_partial)
@@ -240,16 +240,16 @@ def test_masker_missing_all():
 def test_masker_2d_is_univariate():
     Xm = SequenceMasker().fit_transform(np.array([[1.0, np.nan, 0.0]]))
     assert Xm.shape == (1, 3, 1)
-    assert_array_equal(step_mask(Xm), [[True, False, True]])
+    assert_array_equal(real_steps(Xm), [[True, False, True]])
 
 
 def test_masker_errors():
     masker = SequenceMasker().fit(np.ones((2, 3, 2)))
     with pytest.raises(ValueError, match="3 features per time step, but SequenceMasker was fitted"):
         masker.transform(np.ones((2, 3, 3)))
-    with pytest.raises(ValueError, match=r"X\[0, 1\] has MASK_VALUE in some but not all"):
+    with pytest.raises(ValueError, match=r"X\[0, 1\] mixes the padding marker"):
         masker.transform(np.array([[[1.0, 1.0], [M, 1.0]]]))
-    with pytest.raises(ValueError, match=r"ragged sequences\. Pad them with SequencePadder"):
+    with pytest.raises(ValueError, match=r"different lengths.*Pad them with SequencePadder"):
         masker.transform([[1.0, 2.0], [1.0]])
     with pytest.raises(ValueError, match="Expected 2D array, got 1D array"):
         masker.transform(np.ones(4))
@@ -269,8 +269,8 @@ def test_scaler_statistics_from_real_steps_only():
     assert_allclose(scaler.mean_, real.mean(axis=0))
     assert_allclose(scaler.scale_, real.std(axis=0))
     Xs = scaler.transform(Xp)
-    mask = step_mask(Xp)
-    assert_array_equal(step_mask(Xs), mask)
+    mask = real_steps(Xp)
+    assert_array_equal(real_steps(Xs), mask)
     assert np.all(Xs[~mask] == M)
     assert_allclose(Xs[mask].mean(axis=0), 0.0, atol=1e-12)
     assert_allclose(Xs[mask].std(axis=0), 1.0)
@@ -287,18 +287,18 @@ def test_scaler_inverse_round_trip():
     assert_array_equal(Xp, Xp_orig)  # inputs untouched
     assert_array_equal(Xs, Xs_orig)
     assert_allclose(back, Xp)
-    assert np.all(back[~step_mask(Xp)] == M)
+    assert np.all(back[~real_steps(Xp)] == M)
 
 
 @pytest.mark.parametrize("with_mean, with_std", [(False, True), (True, False), (False, False)])
 def test_scaler_options(with_mean, with_std):
     Xp = SequencePadder().fit_transform(_ragged())
     scaler = SequenceScaler(with_mean=with_mean, with_std=with_std).fit(Xp)
-    real = Xp[step_mask(Xp)]
+    real = Xp[real_steps(Xp)]
     mean = real.mean(0) if with_mean else 0.0
     scale = real.std(0) if with_std else 1.0
     Xs = scaler.transform(Xp)
-    assert_allclose(Xs[step_mask(Xp)], (real - mean) / scale)
+    assert_allclose(Xs[real_steps(Xp)], (real - mean) / scale)
     assert_allclose(scaler.inverse_transform(Xs), Xp)
 
 
@@ -307,7 +307,7 @@ def test_scaler_zero_variance_feature():
     scaler = SequenceScaler().fit(X)
     assert_allclose(scaler.scale_, [np.std([1.0, 3.0, 5.0]), 1.0])
     Xs = scaler.transform(X)
-    assert_array_equal(Xs[step_mask(X)][:, 1], 0.0)
+    assert_array_equal(Xs[real_steps(X)][:, 1], 0.0)
 
 
 def test_scaler_2d_is_univariate():
@@ -317,16 +317,16 @@ def test_scaler_2d_is_univariate():
 
 
 def test_scaler_errors():
-    with pytest.raises(ValueError, match="Apply SequenceMasker first"):
+    with pytest.raises(ValueError, match="SequenceMasker first"):
         SequenceScaler().fit(np.array([[[1.0], [np.nan]]]))
     with pytest.raises(ValueError, match="no real"):
         SequenceScaler().fit(np.full((2, 3, 1), M))
     scaler = SequenceScaler().fit(np.ones((2, 3, 2)))
-    with pytest.raises(ValueError, match="Apply SequenceMasker first"):
+    with pytest.raises(ValueError, match="SequenceMasker first"):
         scaler.transform(np.array([[[1.0, np.nan]]]))
     with pytest.raises(ValueError, match="1 features per time step, but SequenceScaler was"):
         scaler.inverse_transform(np.ones((2, 3, 1)))
-    with pytest.raises(ValueError, match="contains inf"):
+    with pytest.raises(ValueError, match="NaN or infinity"):
         scaler.transform(np.array([[[1.0, np.inf]]]))
 
 
@@ -342,9 +342,9 @@ def test_pipeline_on_ragged_list():
     pipe = make_pipeline(SequencePadder(), SequenceMasker(), SequenceScaler())
     Xt = pipe.fit_transform(X)
     assert Xt.shape == (3, 3, 2)
-    assert_array_equal(step_mask(Xt), [[1, 0, 1], [1, 0, 0], [1, 1, 0]])
+    assert_array_equal(real_steps(Xt), [[1, 0, 1], [1, 0, 0], [1, 1, 0]])
     real = np.array([[1.0, 2.0], [3.0, 4.0], [0.0, 0.0], [5.0, 6.0], [7.0, 8.0]])
-    assert_allclose(Xt[step_mask(Xt)], (real - real.mean(0)) / real.std(0))
+    assert_allclose(Xt[real_steps(Xt)], (real - real.mean(0)) / real.std(0))
     assert not np.isnan(Xt).any()
 
 

@@ -11,8 +11,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from attn_sklearn._masking import MASK_VALUE, step_mask
-from attn_sklearn._windowing import SlidingWindowTransformer, frame_supervised
+from attn_sklearn import MASK_VALUE, SlidingWindowTransformer, frame_supervised
+from attn_sklearn._masking import real_steps
 
 # --------------------------------------------------------------------------- #
 # SlidingWindowTransformer
@@ -35,7 +35,7 @@ def test_padding_only_on_first_window_minus_one_rows(window):
     X = np.arange(2.0 * n_steps).reshape(n_steps, 2)
     Xt = SlidingWindowTransformer(window=window).fit_transform(X)
     assert Xt.shape == (n_steps, window, 2)  # one output row per input row
-    mask = step_mask(Xt)
+    mask = real_steps(Xt)
     for i in range(n_steps):
         n_real = min(i + 1, window)
         # Padding is leading, whole-step and exactly as long as the missing history.
@@ -99,7 +99,7 @@ def test_reserved_mask_value_rejected(method):
     trans = SlidingWindowTransformer(window=2)
     if method == "transform":
         trans.fit(X)
-    with pytest.raises(ValueError, match="reserved padding value MASK_VALUE"):
+    with pytest.raises(ValueError, match="contains MASK_VALUE"):
         getattr(trans, method)(X_bad)
 
 
@@ -136,7 +136,7 @@ def test_test_fold_starts_without_history():
     X = np.arange(10.0)
     trans = SlidingWindowTransformer(window=3).fit(X[:6])
     Xt_test = trans.transform(X[6:])
-    assert not step_mask(Xt_test)[0, :2].any()  # nothing from the training fold
+    assert not real_steps(Xt_test)[0, :2].any()  # nothing from the training fold
     assert_array_equal(Xt_test[2, :, 0], [6.0, 7.0, 8.0])
 
 
