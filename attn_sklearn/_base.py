@@ -73,6 +73,16 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
     build_fn = None
     # Read by scikeras' ``_build_keras_model``: None means "leave TensorFlow's global seed alone".
     _random_state = None
+    # Public fitted attributes every estimator has (``feature_names_in_`` only for
+    # DataFrame input); subclasses add theirs. ``save``/``load`` read this list.
+    _fitted_attributes: ClassVar[tuple] = (
+        "n_features_in_",
+        "n_timesteps_in_",
+        "X_ndim_",
+        "n_step_features_in_",
+        "history_",
+        "feature_names_in_",
+    )
 
     # scikeras' public extras: not part of this package's API.
     initialize = _NotOffered()

@@ -58,6 +58,7 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
         **SequenceEstimatorBase._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
+    _fitted_attributes: ClassVar[tuple] = (*SequenceEstimatorBase._fitted_attributes, "classes_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

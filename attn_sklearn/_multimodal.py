@@ -150,6 +150,11 @@ default="self"
         "encoder": [StrOptions(set(ENCODERS)), dict],
         "conv_filters": [tuple, list],
     }
+    _fitted_attributes: ClassVar[tuple] = (
+        *_SequenceClassifierBase._fitted_attributes,
+        "modalities_",
+        "encoders_",
+    )
 
     def __init__(
         self,

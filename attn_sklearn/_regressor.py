@@ -1,5 +1,7 @@
 """AttentionLSTMRegressor: the attention LSTM as a scikit-learn regressor."""
 
+from typing import ClassVar
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
 from sklearn.utils.validation import check_array
@@ -151,6 +153,8 @@ default="additive"
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
+
+    _fitted_attributes: ClassVar[tuple] = (*SequenceEstimatorBase._fitted_attributes, "n_outputs_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
