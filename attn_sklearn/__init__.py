@@ -4,12 +4,8 @@ Fit, predict and score like any scikit-learn estimator, and ask
 ``explain(X)`` which time steps mattered.
 """
 
-import os
-
-# Keras 3 picks its backend at import; this package is built and tested on TensorFlow.
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
+# First: TensorFlow (Keras' backend here) loads quietly before any module imports it.
+from . import _tensorflow  # noqa: F401
 from ._classifier import AttentionLSTMClassifier
 from ._masking import MASK_VALUE
 from ._multimodal import MultimodalAttentionClassifier

@@ -1,0 +1,41 @@
+"""TensorFlow, imported once and quietly.
+
+TensorFlow's C++ runtime writes start-up lines to the process's standard error
+while it loads (oneDNN notices, "Could not find cuda drivers", a failed
+``cuInit`` on machines without a GPU) and, at its default log level, notices
+during the first fit. None of them is actionable for our users, so unless the
+user chose a level (``TF_CPP_MIN_LOG_LEVEL`` set before importing
+attn_sklearn, which we then leave alone), the package raises the level to 3
+(errors are raised as Python exceptions, not logged) and silences the loader's
+output while TensorFlow is imported.
+"""
+
+import os
+import sys
+
+
+def import_tensorflow_quietly():
+    """Import TensorFlow and Keras, hiding the C++ start-up log unless the user set a level."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    if "tensorflow" in sys.modules or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        import keras
+
+        return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    # Lines written before TensorFlow initialises its logging ignore that level:
+    # send the process's standard error to /dev/null while the libraries load.
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import keras  # noqa: F401
+            import tensorflow as tf
+
+            tf.config.list_physical_devices("GPU")  # the CUDA probe logs on first use
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+import_tensorflow_quietly()

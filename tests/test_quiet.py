@@ -1,0 +1,40 @@
+"""Importing and using the package prints nothing, unless the user asked TensorFlow to talk."""
+
+import os
+import subprocess
+import sys
+
+SCRIPT = """
+import numpy as np
+import attn_sklearn
+X = np.random.default_rng(0).normal(size=(40, 6, 2))
+reg = attn_sklearn.AttentionLSTMRegressor(units=4, epochs=2, random_state=0)
+reg.fit(X, X[:, 0, 0]).predict(X)
+reg.explain(X[:3])
+import os
+print(os.environ["TF_CPP_MIN_LOG_LEVEL"])
+"""
+
+
+def _run(code, **env):
+    clean = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**clean, **env},
+        check=True,
+    )
+
+
+def test_import_prints_nothing():
+    result = _run("import attn_sklearn")
+    assert (result.stdout, result.stderr) == ("", "")
+
+
+def test_fit_predict_explain_print_nothing():
+    result = _run(SCRIPT)
+    assert result.stderr == ""
+    assert result.stdout == "3\n"
+
+
+def test_a_log_level_the_user_chose_is_left_alone():
+    result = _run(SCRIPT, TF_CPP_MIN_LOG_LEVEL="1")
+    assert result.stdout == "1\n"
