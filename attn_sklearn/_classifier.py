@@ -4,6 +4,7 @@ from numbers import Real
 from typing import ClassVar
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils._param_validation import StrOptions
@@ -126,6 +127,13 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
         return self.target_encoder_.inverse_transform(outputs, return_proba=True)
 
     def _check_target(self, y):
+        missing = np.atleast_1d(pd.isna(np.asarray(y, dtype=object)))
+        if missing.any():
+            first = ", ".join(map(str, np.argwhere(missing)[0]))
+            raise ValueError(
+                f"y contains {int(missing.sum())} missing label(s) (NaN or None), the first at "
+                f"y[{first}]; every sample needs a class label."
+            )
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)

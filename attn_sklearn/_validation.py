@@ -43,20 +43,34 @@ def check_int(value, name, minimum=1):
     return int(value)
 
 
+def check_numeric_columns(X, name="X"):
+    """Reject a DataFrame with non-numeric columns, naming them (others pass untouched)."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(X, "columns"):
+        return
+    bad = [column for column, dtype in dtypes.items() if dtype.kind not in NUMERIC_KINDS]
+    if bad:
+        raise ValueError(
+            f"{name} has non-numeric column(s) {bad[:10]}; expected numbers only. Encode them "
+            "(e.g. with OneHotEncoder) or drop them before this step."
+        )
+
+
 def as_sequence_array(X, *, name="X", max_ndim=3, dtype=np.float32, copy=False):
     """``X`` as an ndarray ``(n_samples, n_timesteps, ...)`` of ``dtype``, and its input ndim.
 
     ``max_ndim=None`` allows any number of dimensions per step (an image
     modality, say). NaN and the padding marker pass: :func:`check_steps` judges them.
     """
-    if isinstance(X, list | tuple):
+    if isinstance(X, list | tuple) or (isinstance(X, np.ndarray) and X.dtype == object):
         try:
-            np.asarray(X)
+            np.asarray(list(X))
         except ValueError:
             raise ValueError(
                 f"{name} holds sequences of different lengths; expected padded sequences of "
                 "equal length. Pad them with SequencePadder first."
             ) from None
+    check_numeric_columns(X, name)
     X = check_array(
         X, allow_nd=True, dtype="numeric", ensure_all_finite=False, copy=copy, input_name=name
     )

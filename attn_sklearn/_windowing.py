@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._masking import MASK_VALUE
-from ._validation import check_int, check_observations, is_int
+from ._validation import check_int, check_numeric_columns, check_observations, is_int
 
 
 class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
@@ -76,6 +76,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         elif not (hasattr(X, "columns") or sp.issparse(X)):
             X = np.asarray(X)
             X = X.reshape(-1, 1) if X.ndim == 1 else X
+        check_numeric_columns(X)
         X = validate_data(self, X, dtype="numeric", ensure_all_finite="allow-nan", reset=reset)
         check_observations(X, "X")
         return X
