@@ -41,9 +41,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
-from ._architectures import ATTENTION_TYPES, NetworkSpec, has_attention, has_self_attention
+from ._architectures import ATTENTION_TYPES, NetworkSpec
 from ._batches import evaluation_batches, n_samples, predict_in_batches, take_rows, training_batches
-from ._explain import attention_frame, step_importance
+from ._explain import attention_frame, check_explain_request, step_importance
 from ._inference import inference_networks
 from ._masking import real_steps
 from ._persistence import register_estimator, save_estimator
@@ -356,21 +356,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
             head-averaged self-attention (attention rollout).
         """
         check_is_fitted(self, "model_")
-        if not has_attention(self.model_):
-            raise ValueError(
-                "explain() needs an attention layer, but this estimator's network has none "
-                "(it was fitted with attention='none'); refit it with another attention type."
-            )
-        if full and not has_self_attention(self.model_):
-            raise ValueError(
-                "full=True needs self-attention weights (attention='self' or 'multihead'); "
-                f"this estimator was fitted with attention={self.attention!r}."
-            )
-        if step_labels is not None and not as_frame:
-            raise ValueError(
-                "step_labels label the rows of the frame returned with as_frame=True; "
-                "received step_labels without as_frame=True."
-            )
+        check_explain_request(self.model_, full=full, as_frame=as_frame, step_labels=step_labels)
         X = self._check_sequences(X, reset=False)
         _, explainer = inference_networks(self.model_)
         outputs = predict_in_batches(explainer, X)

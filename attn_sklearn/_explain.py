@@ -3,6 +3,29 @@
 import numpy as np
 import pandas as pd
 
+from ._architectures import has_attention, has_self_attention
+
+
+def check_explain_request(model, *, full, as_frame, step_labels):
+    """Reject explanations that ``model`` (a fitted network) cannot give, saying why."""
+    if not has_attention(model):
+        raise ValueError(
+            "explain() needs an attention layer, but this estimator was fitted with "
+            "attention='none', which has none. Refit it with an attention type, e.g. "
+            "est.set_params(attention='additive').fit(X, y); after a search that picked "
+            "'none', refit the best candidate that has attention (the README shows how)."
+        )
+    if full and not has_self_attention(model):
+        raise ValueError(
+            "full=True needs self-attention weights (attention='self' or 'multihead'); "
+            "this estimator's network has none."
+        )
+    if step_labels is not None and not as_frame:
+        raise ValueError(
+            "step_labels label the rows of the frame returned with as_frame=True; "
+            "received step_labels without as_frame=True."
+        )
+
 
 def step_importance(pooling, self_attention=None):
     """Per-step importance, ``(n_samples, n_timesteps)``, rows summing to 1 over real steps.

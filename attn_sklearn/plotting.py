@@ -1,5 +1,10 @@
 """Plots of what a fitted estimator looked at and how it trained.
 
+Every function takes a fitted attn_sklearn estimator or a fitted
+:class:`~sklearn.pipeline.Pipeline` that ends in one, with ``X`` as the user
+holds it. Padded steps are drawn apart (grey in heatmaps, no stem, a gap in
+the input line), never as low attention.
+
 matplotlib is an optional dependency (``pip install attn_sklearn[plot]``); it
 is imported when a function here is called, not when the package is.
 """
@@ -8,8 +13,11 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._masking import real_steps
+from .inspection import input_in_user_units, network_input
 
 __all__ = ["plot_attention", "plot_attention_heads", "plot_history"]
+
+_PADDING_COLOUR = "lightgrey"
 
 
 def _pyplot():
@@ -29,12 +37,37 @@ def _axes(ax):
     return _pyplot().subplots(figsize=(8, 4))
 
 
+def _check_sample(sample, n_samples):
+    if not (isinstance(sample, int | np.integer) and -n_samples <= sample < n_samples):
+        raise ValueError(
+            f"sample must be an integer row index of X (0 to {n_samples - 1}); "
+            f"received sample={sample!r}."
+        )
+    return int(sample) % n_samples
+
+
+def _step_axis(ax, n_steps, step_labels, axis="x"):
+    """Label the time-step axis with ``step_labels`` (e.g. timestamps) when given."""
+    if step_labels is None:
+        return
+    labels = np.asarray(step_labels)
+    if labels.shape != (n_steps,):
+        raise ValueError(
+            f"step_labels must have one label per time step ({n_steps}); received "
+            f"{labels.shape[0] if labels.ndim else 'a scalar'}."
+        )
+    ticks = np.unique(np.linspace(0, n_steps - 1, min(n_steps, 8)).round().astype(int))
+    getattr(ax, f"set_{axis}ticks")(ticks, [str(labels[t]) for t in ticks], rotation=30)
+
+
 def plot_history(estimator, *, ax=None):
     """Plot the per-epoch training (and validation) loss of a fitted estimator.
 
+    The loss axis is logarithmic when the curves span more than two decades.
+
     Parameters
     ----------
-    estimator : fitted attn_sklearn estimator
+    estimator : fitted attn_sklearn estimator or Pipeline ending in one
         Anything with a ``history_`` dict of per-epoch values.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; a new figure is created when ``None``.
@@ -56,13 +89,19 @@ def plot_history(estimator, *, ax=None):
     >>> plot_history(reg).get_xlabel()
     'epoch'
     """
+    estimator = estimator[-1] if hasattr(estimator, "steps") else estimator
     check_is_fitted(estimator, "history_")
     _, ax = _axes(ax)
+    drawn = []
     for key in ("loss", "val_loss"):
-        values = estimator.history_.get(key)
-        if values:
+        values = np.asarray(estimator.history_.get(key) or [], dtype=float)
+        if len(values):
             epochs = np.arange(1, len(values) + 1)
             ax.plot(epochs, values, label="validation" if key == "val_loss" else "training")
+            drawn.append(values)
+    values = np.concatenate(drawn) if drawn else np.ones(1)
+    if np.all(values > 0) and values.max() / values.min() > 100:
+        ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.set_title("Training history")
@@ -70,21 +109,29 @@ def plot_history(estimator, *, ax=None):
     return ax
 
 
-def plot_attention(estimator, X, *, sample=None, ax=None, cmap="viridis"):
-    """Plot the attention a fitted estimator gives each time step of ``X``.
+def plot_attention(
+    model, X, *, sample=None, feature=0, step_labels=None, ax=None, cmap="viridis"
+):
+    """Plot the attention a fitted model gives each time step of ``X``.
 
-    With ``sample=None``, a heatmap of samples x time steps. With an integer
-    ``sample``, a stem plot of that sample's weights with its (first-feature)
-    input series drawn on a twin axis.
+    With ``sample=None``, a heatmap of samples x time steps (padding in grey).
+    With an integer ``sample``, a stem plot of that sample's weights over its
+    real steps, with one feature of its input drawn on a twin axis in the
+    units of ``X`` (scaling steps of a pipeline are left out for the drawing).
 
     Parameters
     ----------
-    estimator : fitted attn_sklearn estimator
-        Anything with an ``explain(X)`` method.
-    X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-        Sequences to explain.
+    model : fitted attn_sklearn estimator or Pipeline ending in one
+        See :func:`attn_sklearn.inspection.explain`.
+    X : array-like
+        Input as ``model.predict`` takes it.
     sample : int, default=None
         Row of ``X`` to draw as a stem plot.
+    feature : int or str, default=0
+        Feature of the input drawn beside the stems: a position, or a column
+        name of a DataFrame ``X``.
+    step_labels : array-like of shape (n_timesteps,), default=None
+        Labels of the time steps (e.g. timestamps) for the step axis.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; a new figure is created when ``None``.
     cmap : str, default="viridis"
@@ -95,47 +142,84 @@ def plot_attention(estimator, X, *, sample=None, ax=None, cmap="viridis"):
     ax : matplotlib.axes.Axes
         The axes drawn on.
     """
-    weights = estimator.explain(X)
+    final, Z = network_input(model, X)
+    Z = final._check_sequences(Z, reset=False)  # a 3-D array, or a dict of modalities
+    weights, real = final.explain(Z), real_steps(Z)
     _, ax = _axes(ax)
     if sample is None:
-        image = ax.imshow(weights, aspect="auto", interpolation="nearest", cmap=cmap)
-        ax.figure.colorbar(image, ax=ax, label="attention")
+        cmap = _pyplot().get_cmap(cmap).with_extremes(bad=_PADDING_COLOUR)
+        image = ax.imshow(
+            np.ma.masked_array(weights, mask=~real), aspect="auto", interpolation="nearest",
+            cmap=cmap,
+        )
+        ax.figure.colorbar(image, ax=ax, label="attention (grey: padding)")
         ax.set_xlabel("time step")
         ax.set_ylabel("sample")
         ax.set_title("Attention over time steps")
+        _step_axis(ax, weights.shape[1], step_labels)
         return ax
-    n_samples = weights.shape[0]
-    if not (isinstance(sample, int | np.integer) and -n_samples <= sample < n_samples):
-        raise ValueError(
-            f"sample must be an integer row index of X (0 to {n_samples - 1}); "
-            f"received sample={sample!r}."
-        )
+    sample = _check_sample(sample, weights.shape[0])
     steps = np.arange(weights.shape[1])
-    ax.stem(steps, weights[sample], basefmt=" ")
+    keep = real[sample]
+    ax.stem(steps[keep], weights[sample, keep], basefmt=" ")
+    for start, stop in _runs(~keep):
+        ax.axvspan(start - 0.5, stop - 0.5, color=_PADDING_COLOUR, alpha=0.6, lw=0)
+    ax.set_xlim(-0.5, len(steps) - 0.5)
     ax.set_xlabel("time step")
     ax.set_ylabel("attention")
-    ax.set_title(f"Attention of sample {sample}")
-    series = np.asarray(X, dtype=float)[sample]
-    series = series[:, np.newaxis] if series.ndim == 1 else series
-    real = real_steps(series[np.newaxis])[0]
-    series = series[:, 0]
-    twin = ax.twinx()
-    twin.plot(steps[real], series[real], color="tab:gray", alpha=0.6, label="input")
-    twin.set_ylabel("input (first feature)")
+    ax.set_title(f"Attention of sample {sample}" + ("" if keep.all() else " (grey: padding)"))
+    _step_axis(ax, len(steps), step_labels)
+    _draw_input(ax, model, X, sample, feature, keep)
     return ax
 
 
-def plot_attention_heads(estimator, X, *, sample=0, axes=None, cmap="viridis"):
+def _runs(flags):
+    """``(start, stop)`` of each run of True in a 1-D boolean array."""
+    edges = np.diff(np.concatenate([[0], flags.astype(int), [0]]))
+    return zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)
+
+
+def _draw_input(ax, model, X, sample, feature, keep):
+    """One feature of one sample's input, on a twin axis; gaps where it is padding."""
+    shaped = input_in_user_units(model, X)
+    if shaped is None:
+        return
+    series = shaped[sample]
+    series = series[:, np.newaxis] if series.ndim == 1 else series
+    names = list(getattr(X, "columns", []))
+    if isinstance(feature, str):
+        if feature not in names:
+            raise ValueError(
+                f"feature must be a column of X or a position; received feature={feature!r}, "
+                f"columns {names[:20]}."
+            )
+        index, label = names.index(feature), feature
+    else:
+        if not (isinstance(feature, int | np.integer) and 0 <= feature < series.shape[1]):
+            raise ValueError(
+                f"feature must be a position in [0, {series.shape[1] - 1}] or a column name; "
+                f"received feature={feature!r}."
+            )
+        index = int(feature)
+        label = names[index] if len(names) == series.shape[1] else f"feature {index}"
+    line = np.where(keep, series[:, index], np.nan)
+    twin = ax.twinx()
+    twin.plot(np.arange(len(line)), line, color="tab:gray", alpha=0.7)
+    twin.set_ylabel(f"input: {label}")
+
+
+def plot_attention_heads(model, X, *, sample=0, axes=None, cmap="viridis"):
     """Plot one sample's self-attention, one query x key heatmap per head.
 
     Only for estimators fitted with ``attention="self"`` or ``"multihead"``.
+    Padded query and key steps are grey.
 
     Parameters
     ----------
-    estimator : fitted attn_sklearn estimator
+    model : fitted attn_sklearn estimator or Pipeline ending in one
         Fitted with self-attention.
-    X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-        Sequences; only row ``sample`` is drawn.
+    X : array-like
+        Input as ``model.predict`` takes it; only row ``sample`` is drawn.
     sample : int, default=0
         Row of ``X`` to draw.
     axes : sequence of matplotlib.axes.Axes, default=None
@@ -148,24 +232,30 @@ def plot_attention_heads(estimator, X, *, sample=0, axes=None, cmap="viridis"):
     axes : list of matplotlib.axes.Axes
         The panels, one per head.
     """
-    X = np.asarray(X)
-    n_samples = X.shape[0]
-    if not (isinstance(sample, int | np.integer) and -n_samples <= sample < n_samples):
-        raise ValueError(
-            f"sample must be an integer row index of X (0 to {n_samples - 1}); "
-            f"received sample={sample!r}."
-        )
-    weights = estimator.explain(X[[sample]], full=True)[0]
+    final, Z = network_input(model, X)
+    Z = final._check_sequences(Z, reset=False)
+    sample = _check_sample(sample, len(next(iter(Z.values()))) if isinstance(Z, dict) else len(Z))
+    row = {k: v[[sample]] for k, v in Z.items()} if isinstance(Z, dict) else Z[[sample]]
+    weights = final.explain(row, full=True)[0]
+    real = real_steps(row)[0]
     n_heads = weights.shape[0]
     if axes is None:
-        _, axes = _pyplot().subplots(1, n_heads, figsize=(3.2 * n_heads, 3), squeeze=False)
+        _, axes = _pyplot().subplots(
+            1, n_heads, figsize=(3.4 * n_heads + 1, 3.4), squeeze=False, layout="constrained"
+        )
         axes = axes[0]
     axes = list(np.ravel(axes))
     if len(axes) != n_heads:
         raise ValueError(f"axes must hold one axes per head ({n_heads}); received {len(axes)}.")
+    cmap = _pyplot().get_cmap(cmap).with_extremes(bad=_PADDING_COLOUR)
+    padded = ~(real[:, None] & real[None, :])
     for head, ax in enumerate(axes):
-        ax.imshow(weights[head], aspect="auto", interpolation="nearest", cmap=cmap)
+        image = ax.imshow(
+            np.ma.masked_array(weights[head], mask=padded), aspect="auto",
+            interpolation="nearest", cmap=cmap, vmin=0.0,
+        )
         ax.set_title(f"head {head}")
         ax.set_xlabel("key step")
         ax.set_ylabel("query step")
+    axes[-1].figure.colorbar(image, ax=axes, label="attention (grey: padding)")
     return axes

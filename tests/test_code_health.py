@@ -10,10 +10,17 @@ import pytest
 
 import attn_sklearn
 import attn_sklearn.datasets
+import attn_sklearn.inspection
 import attn_sklearn.layers
 import attn_sklearn.plotting
 
-PUBLIC_MODULES = (attn_sklearn, attn_sklearn.datasets, attn_sklearn.layers, attn_sklearn.plotting)
+PUBLIC_MODULES = (
+    attn_sklearn,
+    attn_sklearn.datasets,
+    attn_sklearn.inspection,
+    attn_sklearn.layers,
+    attn_sklearn.plotting,
+)
 PACKAGE = Path(attn_sklearn.__file__).parent
 MODULES = sorted(info.name for info in pkgutil.iter_modules([str(PACKAGE)]))
 

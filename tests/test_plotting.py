@@ -1,3 +1,5 @@
+import copy
+
 import matplotlib
 import numpy as np
 import pytest
@@ -29,8 +31,9 @@ def test_history_and_attention_plots_draw_on_given_axes(fitted, tmp_path):
     assert axes[1].images[0].get_array().shape == (10, 6)
     padded = np.concatenate([X[:2, :, None], np.full((2, 3, 1), MASK_VALUE)], axis=1)
     ax = plot_attention(reg, padded, sample=1, ax=axes[2])
-    stems = ax.containers[0]
-    np.testing.assert_allclose(stems.markerline.get_ydata(), reg.explain(padded)[1])
+    stems = ax.containers[0]  # real steps only: the padding gets no stem
+    np.testing.assert_allclose(stems.markerline.get_xdata(), np.arange(6))
+    np.testing.assert_allclose(stems.markerline.get_ydata(), reg.explain(padded)[1, :6])
     fig.savefig(tmp_path / "plots.png")
     plt.close(fig)
 
@@ -47,3 +50,71 @@ def test_per_head_panels(fitted):
         plot_attention_heads(reg, X)
     with pytest.raises(ValueError, match="sample must be an integer row index"):
         plot_attention(reg, X, sample=99)
+
+
+# ------------------------------------------------------------------ pipelines, pandas, padding
+@pytest.fixture(scope="module")
+def window_pipeline():
+    import pandas as pd
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from attn_sklearn import SlidingWindowTransformer
+
+    index = pd.date_range("2024-01-01", periods=120, freq="D")
+    frame = pd.DataFrame(
+        {"sales": 100 + 10 * np.sin(np.arange(120) / 4.0), "price": np.linspace(5, 6, 120)},
+        index=index,
+    )
+    pipe = make_pipeline(
+        StandardScaler(),
+        SlidingWindowTransformer(window=8),
+        AttentionLSTMRegressor(units=3, epochs=2, random_state=0),
+    )
+    return pipe.fit(frame.iloc[:-1], frame["sales"].iloc[1:].to_numpy()), frame
+
+
+def test_a_pipeline_is_explained_and_plotted_from_raw_input(window_pipeline):
+    from attn_sklearn.inspection import explain
+
+    pipe, frame = window_pipeline
+    expected = pipe[-1].explain(pipe[:-1].transform(frame))
+    np.testing.assert_array_equal(explain(pipe, frame), expected)
+    ax = plot_attention(pipe, frame, sample=3, feature="sales")
+    np.testing.assert_allclose(ax.containers[0].markerline.get_ydata(), expected[3, 4:])
+    # The input is drawn in the user's units, with a gap over the padded (missing) history.
+    line = ax.figure.axes[-1].get_lines()[0].get_ydata()
+    assert np.isnan(line[:4]).all()
+    np.testing.assert_allclose(line[4:], frame["sales"].to_numpy()[:4])
+    assert ax.figure.axes[-1].get_ylabel() == "input: sales"
+    with pytest.raises(ValueError, match="feature must be a column of X"):
+        plot_attention(pipe, frame, sample=3, feature="volume")
+    plt.close("all")
+
+
+def test_padding_is_grey_not_low_attention(window_pipeline):
+    pipe, frame = window_pipeline
+    ax = plot_attention(pipe, frame.iloc[:10], step_labels=[f"t-{7 - i}" for i in range(8)])
+    image = ax.images[0].get_array()
+    assert image.mask[0, :7].all() and not image.mask[0, 7]  # row 0 has one real step
+    assert not image.mask[9].any()
+    assert [tick.get_text() for tick in ax.get_xticklabels()][-1] == "t-0"
+    plt.close("all")
+
+
+def test_loss_axis_is_logarithmic_when_it_spans_decades(fitted):
+    _, reg, _ = fitted
+    steep = copy.copy(reg)
+    steep.history_ = {"loss": [50.0, 2.0, 0.1]}
+    assert plot_history(steep).get_yscale() == "log"
+    assert plot_history(reg).get_yscale() == "linear"
+    plt.close("all")
+
+
+def test_explain_rejects_what_is_not_an_attention_model():
+    from sklearn.linear_model import Ridge
+
+    from attn_sklearn.inspection import explain
+
+    with pytest.raises(TypeError, match="received Ridge"):
+        explain(Ridge(), np.zeros((2, 3)))
