@@ -33,7 +33,6 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 from typing import ClassVar
 
-import keras
 import numpy as np
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator
@@ -45,8 +44,10 @@ from ._architectures import ATTENTION_TYPES, NetworkSpec
 from ._batches import evaluation_batches, n_samples, predict_in_batches, take_rows, training_batches
 from ._explain import attention_frame, check_explain_request, step_importance
 from ._inference import inference_networks
+from ._keras_files import model_from_bytes, model_to_bytes
 from ._masking import real_steps
 from ._persistence import register_estimator, save_estimator
+from ._training import training_callbacks
 from ._validation import check_sequences
 
 
@@ -239,7 +240,12 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
             validation_data=None if val is None else evaluation_batches(val),
             epochs=initial_epoch + epochs,
             initial_epoch=initial_epoch,
-            callbacks=[*self._user_callbacks(), *self._stopping_callbacks(monitor)],
+            callbacks=training_callbacks(
+                self.callbacks,
+                patience=self.patience,
+                learning_rate=float(self.learning_rate),
+                monitor=monitor,
+            ),
             shuffle=False,  # training_batches shuffles, with our seed
             verbose=self.verbose,
         )
@@ -247,33 +253,6 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
             self.history_ = {}
         for key, values in history.history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
-
-    def _user_callbacks(self):
-        callbacks = list(self.callbacks or [])
-        for i, callback in enumerate(callbacks):
-            if not isinstance(callback, keras.callbacks.Callback):
-                raise TypeError(
-                    "callbacks must be a list of keras.callbacks.Callback instances; received "
-                    f"callbacks[{i}] of type {type(callback).__name__}."
-                )
-        return callbacks
-
-    def _stopping_callbacks(self, monitor):
-        if self.patience is None:
-            return []
-        return [
-            # Halving the step size on plateaus lets Adam settle into the minimum
-            # instead of rattling around it; stopping waits for that to pay off.
-            keras.callbacks.ReduceLROnPlateau(
-                monitor=monitor,
-                factor=0.5,
-                patience=max(1, int(self.patience) // 3),
-                min_lr=float(self.learning_rate) / 64,
-            ),
-            keras.callbacks.EarlyStopping(
-                monitor=monitor, patience=int(self.patience), restore_best_weights=True
-            ),
-        ]
 
     def _n_validation(self, n_rows):
         """Rows held out for early stopping: none when too few remain to train on."""
@@ -366,6 +345,20 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         return weights
 
     # ------------------------------------------------------------ persistence
+    def __getstate__(self):
+        # The network travels as Keras' own ``.keras`` bytes (loaded back in safe
+        # mode), so pickle and skops.io store no Keras internals.
+        state = dict(super().__getstate__())  # object.__getstate__ returns __dict__ itself
+        if "model_" in state:
+            state["model_"] = model_to_bytes(state["model_"])
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if isinstance(state.get("model_"), bytes):
+            state["model_"] = model_from_bytes(state["model_"])
+        super().__setstate__(state)
+
     def save(self, path):
         """Save the fitted estimator to one file, without pickle.
 
@@ -391,3 +384,4 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
 def _draw_seed(random_state):
     """An int seed from ``random_state``; ``None`` draws from NumPy's global RNG, as in sklearn."""
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
