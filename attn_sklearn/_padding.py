@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._masking import MASK_VALUE
-from ._validation import NUMERIC_KINDS, check_observations
+from ._validation import NUMERIC_KINDS, ArrayOutputMixin, check_observations
 
 
 def _as_sequence(seq, label):
@@ -45,7 +45,7 @@ def _as_sequence(seq, label):
     return arr
 
 
-class SequencePadder(TransformerMixin, BaseEstimator):
+class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     """Pad ragged sequences into a 3-D array, marking padding with ``MASK_VALUE``.
 
     Padded steps hold :data:`~attn_sklearn.MASK_VALUE` in every

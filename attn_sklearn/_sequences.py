@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._docstrings import fill_doc
 from ._masking import MASK_VALUE, real_steps
-from ._validation import check_sequences
+from ._validation import ArrayOutputMixin, check_sequences
 
 __all__ = ["SequenceMasker", "SequenceScaler"]
 
@@ -32,7 +32,7 @@ class _PaddedDataMixin:
 
 
 @fill_doc
-class SequenceMasker(_PaddedDataMixin, TransformerMixin, BaseEstimator):
+class SequenceMasker(_PaddedDataMixin, ArrayOutputMixin, TransformerMixin, BaseEstimator):
     """Turn steps with missing (NaN) observations into padding.
 
     A marked step gets ``MASK_VALUE`` in every feature, so the models skip it.
@@ -119,7 +119,7 @@ class SequenceMasker(_PaddedDataMixin, TransformerMixin, BaseEstimator):
 
 
 @fill_doc
-class SequenceScaler(_PaddedDataMixin, TransformerMixin, BaseEstimator):
+class SequenceScaler(_PaddedDataMixin, ArrayOutputMixin, TransformerMixin, BaseEstimator):
     """Standardise each feature of padded sequences, ignoring padding.
 
     Statistics come from real steps only; padded steps stay exactly

@@ -206,3 +206,33 @@ def check_sequences(
     if require_real:
         check_has_real_steps(real)
     return checked
+
+
+class ArrayOutputMixin:
+    """``set_output`` for transformers whose output is 3-D, which pandas cannot hold.
+
+    The call is accepted, so that ``pipeline.set_output(transform="pandas")``
+    works on pipelines holding these transformers, and their output stays an
+    ndarray ``(n_samples, n_timesteps, n_features)``.
+    """
+
+    def set_output(self, *, transform=None):
+        """Accept scikit-learn's output configuration; 3-D output stays an ndarray.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            The container a pipeline asks its steps for. Steps after this one
+            receive a 3-D ndarray whatever is chosen.
+
+        Returns
+        -------
+        self : object
+            This transformer.
+        """
+        if transform not in (None, "default", "pandas", "polars"):
+            raise ValueError(
+                "Expected transform to be one of {'default', 'pandas', 'polars', None}. "
+                f"Received: transform={transform!r}"
+            )
+        return self

@@ -10,10 +10,16 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._masking import MASK_VALUE
-from ._validation import check_int, check_numeric_columns, check_observations, is_int
+from ._validation import (
+    ArrayOutputMixin,
+    check_int,
+    check_numeric_columns,
+    check_observations,
+    is_int,
+)
 
 
-class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
+class SlidingWindowTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     """Replace each observation by the trailing window of history ending at it.
 
     Row ``i`` of the output holds observations ``i - window + 1, ..., i`` in

@@ -7,7 +7,10 @@ the plots of :mod:`attn_sklearn.plotting` take the same arguments.
 """
 
 import numpy as np
+import pandas as pd
 from sklearn.pipeline import Pipeline
+
+from ._windowing import SlidingWindowTransformer
 
 __all__ = ["explain"]
 
@@ -57,6 +60,30 @@ def input_in_user_units(model, X):
     return shaped if shaped.shape == expected.shape else None
 
 
+def row_labels(X, n_rows):
+    """The index of a pandas ``X`` (timestamps, say) when rows map one to one, else ``None``."""
+    if not isinstance(X, pd.DataFrame | pd.Series) or len(X.index) != n_rows:
+        return None
+    return X.index
+
+
+def window_times(model, X, rows):
+    """For a windowing pipeline and a pandas ``X``: the label of each window step.
+
+    Returns an array ``(len(rows), window)`` of ``X.index`` values (``None``
+    where the window reaches before the first row), or ``None`` when ``model``
+    has no :class:`~attn_sklearn.SlidingWindowTransformer` or ``X`` no index.
+    """
+    steps, _ = _split(model)
+    windows = [step.window for step in steps if isinstance(step, SlidingWindowTransformer)]
+    index = row_labels(X, len(X)) if isinstance(X, pd.DataFrame | pd.Series) else None
+    if len(windows) != 1 or index is None:
+        return None
+    positions = np.asarray(rows)[:, None] - windows[0] + 1 + np.arange(windows[0])
+    labels = np.asarray(index, dtype=object)
+    return np.where(positions >= 0, labels[np.clip(positions, 0, None)], None)
+
+
 def explain(model, X, *, full=False, as_frame=False, step_labels=None):
     """Attention each time step received, for an estimator or a pipeline ending in one.
 
@@ -70,7 +97,11 @@ def explain(model, X, *, full=False, as_frame=False, step_labels=None):
         Input as ``model.predict`` takes it: for a pipeline, before its
         preprocessing (windowing, padding, masking, scaling).
     full, as_frame, step_labels
-        As for the estimators' ``explain`` method.
+        As for the estimators' ``explain`` method. For a pandas ``X`` whose
+        rows map one to one to the network's (a windowing pipeline, say), the
+        frame's ``sample`` column holds ``X.index`` labels (timestamps), and a
+        windowing pipeline adds a ``time`` column: the label of the row each
+        window step came from.
 
     Returns
     -------
@@ -94,4 +125,15 @@ def explain(model, X, *, full=False, as_frame=False, step_labels=None):
     (3, 10)
     """
     final, Z = network_input(model, X)
-    return final.explain(Z, full=full, as_frame=as_frame, step_labels=step_labels)
+    result = final.explain(Z, full=full, as_frame=as_frame, step_labels=step_labels)
+    if not as_frame:
+        return result
+    rows = result["sample"].to_numpy()
+    if step_labels is None:
+        times = window_times(model, X, rows)
+        if times is not None:
+            result["time"] = times[np.arange(len(rows)), result["step"].to_numpy()]
+    index = row_labels(X, len(X)) if isinstance(X, pd.DataFrame | pd.Series) else None
+    if index is not None:
+        result["sample"] = np.asarray(index)[rows]
+    return result

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._masking import real_steps
-from .inspection import input_in_user_units, network_input
+from .inspection import input_in_user_units, network_input, row_labels, window_times
 
 __all__ = ["plot_attention", "plot_attention_heads", "plot_history"]
 
@@ -46,18 +46,28 @@ def _check_sample(sample, n_samples):
     return int(sample) % n_samples
 
 
-def _step_axis(ax, n_steps, step_labels, axis="x"):
-    """Label the time-step axis with ``step_labels`` (e.g. timestamps) when given."""
+def _text(label):
+    """A tick label: timestamps without a midnight time part, anything else as str."""
+    if label is None:
+        return ""
+    if hasattr(label, "strftime"):
+        midnight = (label.hour, label.minute, label.second) == (0, 0, 0)
+        return label.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
+    return str(label)
+
+
+def _step_axis(ax, n_steps, step_labels, axis="x", name="step_labels"):
+    """Label a time-step (or sample) axis with ``step_labels`` (e.g. timestamps) when given."""
     if step_labels is None:
         return
-    labels = np.asarray(step_labels)
+    labels = np.asarray(step_labels, dtype=object)
     if labels.shape != (n_steps,):
         raise ValueError(
-            f"step_labels must have one label per time step ({n_steps}); received "
+            f"{name} must have one label per time step ({n_steps}); received "
             f"{labels.shape[0] if labels.ndim else 'a scalar'}."
         )
     ticks = np.unique(np.linspace(0, n_steps - 1, min(n_steps, 8)).round().astype(int))
-    getattr(ax, f"set_{axis}ticks")(ticks, [str(labels[t]) for t in ticks], rotation=30)
+    getattr(ax, f"set_{axis}ticks")(ticks, [_text(labels[t]) for t in ticks], rotation=30)
 
 
 def plot_history(estimator, *, ax=None):
@@ -131,11 +141,14 @@ def plot_attention(
         Feature of the input drawn beside the stems: a position, or a column
         name of a DataFrame ``X``.
     step_labels : array-like of shape (n_timesteps,), default=None
-        Labels of the time steps (e.g. timestamps) for the step axis.
+        Labels of the time steps for the step axis. ``None`` labels them,
+        for a windowing pipeline and a pandas ``X``, with the timestamps
+        (``X.index``) each step of the drawn window came from.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; a new figure is created when ``None``.
     cmap : str, default="viridis"
-        Colour map of the heatmap.
+        Colour map of the heatmap (whose sample axis shows ``X.index`` labels
+        for a pandas ``X``).
 
     Returns
     -------
@@ -157,8 +170,13 @@ def plot_attention(
         ax.set_ylabel("sample")
         ax.set_title("Attention over time steps")
         _step_axis(ax, weights.shape[1], step_labels)
+        _step_axis(ax, weights.shape[0], row_labels(X, weights.shape[0]), axis="y")
         return ax
     sample = _check_sample(sample, weights.shape[0])
+    if step_labels is None:  # a windowing pipeline on a pandas X: each step's timestamp
+        times = window_times(model, X, [sample])
+        step_labels = None if times is None else times[0]
+    index = row_labels(X, weights.shape[0])
     steps = np.arange(weights.shape[1])
     keep = real[sample]
     ax.stem(steps[keep], weights[sample, keep], basefmt=" ")
@@ -167,7 +185,8 @@ def plot_attention(
     ax.set_xlim(-0.5, len(steps) - 0.5)
     ax.set_xlabel("time step")
     ax.set_ylabel("attention")
-    ax.set_title(f"Attention of sample {sample}" + ("" if keep.all() else " (grey: padding)"))
+    name = sample if index is None else _text(index[sample])
+    ax.set_title(f"Attention of sample {name}" + ("" if keep.all() else " (grey: padding)"))
     _step_axis(ax, len(steps), step_labels)
     _draw_input(ax, model, X, sample, feature, keep)
     return ax

@@ -118,3 +118,29 @@ def test_explain_rejects_what_is_not_an_attention_model():
 
     with pytest.raises(TypeError, match="received Ridge"):
         explain(Ridge(), np.zeros((2, 3)))
+
+
+def test_explanations_and_plots_of_pandas_input_carry_its_timestamps(window_pipeline):
+    from attn_sklearn.inspection import explain
+
+    pipe, frame = window_pipeline
+    table = explain(pipe, frame, as_frame=True)
+    row = table[table["sample"] == frame.index[20]]
+    assert len(row) == 8  # a full window of real steps
+    assert list(row["time"]) == list(frame.index[13:21])  # oldest first, ending at the row
+    assert table[table["sample"] == frame.index[0]]["time"].tolist() == [frame.index[0]]
+    ax = plot_attention(pipe, frame, sample=20)
+    assert ax.get_title() == "Attention of sample 2024-01-21"
+    assert ax.get_xticklabels()[-1].get_text() == "2024-01-21"
+    plt.close("all")
+
+
+def test_a_pipeline_wide_pandas_output_keeps_working(window_pipeline):
+    from sklearn.base import clone
+
+    pipe, frame = window_pipeline
+    configured = clone(pipe).set_output(transform="pandas")
+    configured.fit(frame.iloc[:-1], frame["sales"].iloc[1:].to_numpy())
+    assert configured.predict(frame).shape == (len(frame),)
+    with pytest.raises(ValueError, match="Expected transform to be one of"):
+        configured[1].set_output(transform="arrow")
