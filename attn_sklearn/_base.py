@@ -47,6 +47,7 @@ from ._inference import inference_networks
 from ._keras_files import model_from_bytes, model_to_bytes
 from ._masking import real_steps
 from ._persistence import register_estimator, save_estimator
+from ._tensorflow import no_retracing_warnings
 from ._training import training_callbacks
 from ._validation import check_sequences
 
@@ -235,20 +236,21 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
             sample_weight = np.ones(len(y), dtype=np.float32)
         train, val = self._validation_split(X, y, np.asarray(sample_weight, np.float32))
         monitor = "val_loss" if val is not None else "loss"
-        history = self.model_.fit(
-            training_batches(train, int(self.batch_size), self._seed, initial_epoch),
-            validation_data=None if val is None else evaluation_batches(val),
-            epochs=initial_epoch + epochs,
-            initial_epoch=initial_epoch,
-            callbacks=training_callbacks(
-                self.callbacks,
-                patience=self.patience,
-                learning_rate=float(self.learning_rate),
-                monitor=monitor,
-            ),
-            shuffle=False,  # training_batches shuffles, with our seed
-            verbose=self.verbose,
-        )
+        with no_retracing_warnings():
+            history = self.model_.fit(
+                training_batches(train, int(self.batch_size), self._seed, initial_epoch),
+                validation_data=None if val is None else evaluation_batches(val),
+                epochs=initial_epoch + epochs,
+                initial_epoch=initial_epoch,
+                callbacks=training_callbacks(
+                    self.callbacks,
+                    patience=self.patience,
+                    learning_rate=float(self.learning_rate),
+                    monitor=monitor,
+                ),
+                shuffle=False,  # training_batches shuffles, with our seed
+                verbose=self.verbose,
+            )
         if initial_epoch == 0:
             self.history_ = {}
         for key, values in history.history.items():

@@ -11,6 +11,8 @@ import tensorflow as tf
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
+from ._tensorflow import no_retracing_warnings
+
 _PREDICT_BATCH_SIZE = 1024
 
 
@@ -42,10 +44,11 @@ def predict_in_batches(model, X, batch_size=_PREDICT_BATCH_SIZE):
     ``Model.predict`` pays on every call (about 0.1 s), which dominates for the
     small inputs of interactive use, cross-validation and scikit-learn's checks.
     """
-    chunks = [
-        model.predict_on_batch(take_rows(X, slice(start, start + batch_size)))
-        for start in range(0, n_samples(X), batch_size)
-    ]
+    with no_retracing_warnings():
+        chunks = [
+            model.predict_on_batch(take_rows(X, slice(start, start + batch_size)))
+            for start in range(0, n_samples(X), batch_size)
+        ]
     chunks = [chunk if isinstance(chunk, list | tuple) else [chunk] for chunk in chunks]
     return [np.concatenate([np.asarray(c[i]) for c in chunks]) for i in range(len(chunks[0]))]
 

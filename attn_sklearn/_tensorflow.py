@@ -10,6 +10,8 @@ attn_sklearn, which we then leave alone), the package raises the level to 3
 output while TensorFlow is imported.
 """
 
+import contextlib
+import logging
 import os
 import sys
 
@@ -36,6 +38,29 @@ def import_tensorflow_quietly():
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+class _RetracingFilter(logging.Filter):
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def no_retracing_warnings():
+    """Drop TensorFlow's "triggered tf.function retracing" warning inside the block.
+
+    Every fit builds a new network whose training and prediction functions are
+    traced once; TensorFlow counts those traces across all networks of a
+    process and, in a search, warns about "retracing" that is neither
+    avoidable nor the user's to fix. Only that message, only while our code
+    runs: the user's own logging configuration is left as it is.
+    """
+    logger, retracing = logging.getLogger("tensorflow"), _RetracingFilter()
+    logger.addFilter(retracing)
+    try:
+        yield
+    finally:
+        logger.removeFilter(retracing)
 
 
 import_tensorflow_quietly()

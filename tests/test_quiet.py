@@ -38,3 +38,20 @@ def test_fit_predict_explain_print_nothing():
 def test_a_log_level_the_user_chose_is_left_alone():
     result = _run(SCRIPT, TF_CPP_MIN_LOG_LEVEL="1")
     assert result.stdout == "1\n"
+
+
+def test_a_search_prints_no_retracing_warning():
+    code = """
+import numpy as np
+from sklearn.model_selection import GridSearchCV
+import attn_sklearn
+X = np.random.default_rng(0).normal(size=(48, 6))
+search = GridSearchCV(
+    attn_sklearn.AttentionLSTMRegressor(units=4, epochs=1, random_state=0),
+    {"attention": ["linear", "additive", "self", "multihead"]}, cv=3,
+).fit(X, X[:, 0])
+for n in (1, 5, 17, 48):
+    search.predict(X[:n])
+"""
+    result = _run(code)
+    assert result.stderr == ""
