@@ -25,8 +25,8 @@ scikit-learn citizen on current versions:
   prediction and attention weights do not depend on the other rows passed
   with it (see ``_inference.py``);
 * scikeras' public extras (``initialize``, ``initialized_``,
-  ``current_epoch``, ``scorer``) are not offered: reading them raises
-  ``AttributeError``.
+  ``current_epoch``, ``scorer``, ``feature_encoder``) are not offered: reading
+  them raises ``AttributeError``.
 """
 
 from abc import ABCMeta, abstractmethod
@@ -91,6 +91,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
     initialized_ = _NotOffered()
     current_epoch = _NotOffered()
     scorer = _NotOffered()
+    feature_encoder = _NotOffered()  # X is validated by us, not encoded
 
     _parameter_constraints: ClassVar[dict] = {
         "units": [Interval(Integral, 1, None, closed="left")],

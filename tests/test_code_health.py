@@ -133,7 +133,7 @@ def test_module_docstrings_of_public_modules_name_no_internal_documents():
     ],
 )
 def test_wrapper_extras_are_not_part_of_the_api(estimator):
-    for name in ("initialize", "initialized_", "current_epoch", "scorer"):
+    for name in ("initialize", "initialized_", "current_epoch", "scorer", "feature_encoder"):
         with pytest.raises(AttributeError, match=name):
             getattr(estimator, name)
     # help(est.predict) describes sequences, not the wrapper's tabular routing.
