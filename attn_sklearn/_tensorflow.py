@@ -15,15 +15,19 @@ import logging
 import os
 import sys
 
+_OURS = "ATTN_SKLEARN_TF_CPP_MIN_LOG_LEVEL"  # the level this package set, if any
+
 
 def import_tensorflow_quietly():
     """Import TensorFlow and Keras, hiding the C++ start-up log unless the user set a level."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    if "tensorflow" in sys.modules or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+    # Child processes (joblib workers, say) inherit the level we set: that is not a user's.
+    ours = os.environ.get(_OURS) == os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+    if "tensorflow" in sys.modules or ("TF_CPP_MIN_LOG_LEVEL" in os.environ and not ours):
         import keras
 
         return
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = os.environ[_OURS] = "3"
     # Lines written before TensorFlow initialises its logging ignore that level:
     # send the process's standard error to /dev/null while the libraries load.
     sys.stderr.flush()

@@ -17,7 +17,7 @@ print(os.environ["TF_CPP_MIN_LOG_LEVEL"])
 
 
 def _run(code, **env):
-    clean = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    clean = {k: v for k, v in os.environ.items() if "TF_CPP_MIN_LOG_LEVEL" not in k}
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env={**clean, **env},
         check=True,
@@ -38,6 +38,12 @@ def test_fit_predict_explain_print_nothing():
 def test_a_log_level_the_user_chose_is_left_alone():
     result = _run(SCRIPT, TF_CPP_MIN_LOG_LEVEL="1")
     assert result.stdout == "1\n"
+
+
+def test_child_processes_stay_quiet_with_the_level_they_inherit():
+    # What a joblib worker of a quiet parent sees: our level and our marker.
+    result = _run(SCRIPT, TF_CPP_MIN_LOG_LEVEL="3", ATTN_SKLEARN_TF_CPP_MIN_LOG_LEVEL="3")
+    assert result.stderr == ""
 
 
 def test_a_search_prints_no_retracing_warning():
