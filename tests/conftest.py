@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 # Small networks and few epochs: tests check behaviour, not accuracy.
 FAST = {"units": 4, "epochs": 2, "batch_size": 16, "random_state": 0}

@@ -19,7 +19,9 @@ def test_the_readme_has_snippets():
 @pytest.mark.slow
 @pytest.mark.parametrize("code", SNIPPETS, ids=[f"snippet{i}" for i in range(len(SNIPPETS))])
 def test_snippet_runs_as_written_and_prints(code, tmp_path):
-    env = {**os.environ, "MPLBACKEND": "Agg"}
+    # As in a fresh shell: no TensorFlow log level chosen, matplotlib headless.
+    env = {k: v for k, v in os.environ.items() if "TF_CPP_MIN_LOG_LEVEL" not in k}
+    env["MPLBACKEND"] = "Agg"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
     )
