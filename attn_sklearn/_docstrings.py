@@ -1,9 +1,10 @@
 """Docstring fragments for what means the same in every estimator (or transformer).
 
-A class docstring writes ``%(name)s`` where a fragment goes; :func:`fill_doc`
-fills them in. Parameters whose default or meaning differ between estimators
-(``n_layers``, ``attention``, ``validation_fraction``) are written in each class,
-``attention`` around the shared ``%(attention_choices)s`` description.
+A class docstring writes ``%(name)s`` where a fragment goes (one parameter, or
+a group of parameters that always come together); :func:`fill_doc` fills them
+in. Parameters whose default or meaning differ between estimators
+(``n_layers``, ``attention``, ``validation_fraction``) are written in each
+class, ``attention`` around the shared ``%(attention_choices)s`` description.
 """
 
 _FRAGMENTS = {
@@ -75,6 +76,24 @@ default="multiplicative"
     "verbose": """verbose : int, default=0
         Keras' training verbosity.""",
 }
+
+# Parameters that always come together, in this order, in every estimator.
+_GROUPS = {
+    "attention_options": (
+        "n_heads",
+        "key_dim",
+        "self_attention_score",
+        "attention_width",
+        "causal",
+        "residual",
+        "layer_norm",
+    ),
+    "training_parameters": ("learning_rate", "epochs", "batch_size"),
+    "runtime_parameters": ("callbacks", "random_state", "verbose"),
+}
+_FRAGMENTS.update(
+    {group: "\n    ".join(_FRAGMENTS[name] for name in names) for group, names in _GROUPS.items()}
+)
 
 
 def fill_doc(cls):

@@ -68,13 +68,7 @@ class MultimodalAttentionClassifier(_SequenceClassifierBase):
     attention : {"additive", "multiplicative", "linear", "self", "multihead", "none"}, \
 default="self"
         %(attention_choices)s
-    %(n_heads)s
-    %(key_dim)s
-    %(self_attention_score)s
-    %(attention_width)s
-    %(causal)s
-    %(residual)s
-    %(layer_norm)s
+    %(attention_options)s
     encoder : {"flatten", "conv"} or dict of str to {"flatten", "conv"}, default="flatten"
         Per-step encoder of each modality. ``"flatten"`` feeds all values of
         the step to the LSTM. ``"conv"`` encodes image modalities
@@ -85,17 +79,13 @@ default="self"
         ``"conv"`` for a modality that is not ``(H, W, C)`` is an error.
     conv_filters : tuple of int, default=(8, 16)
         Filters of the successive convolutions of the ``"conv"`` encoder.
-    %(learning_rate)s
-    %(epochs)s
-    %(batch_size)s
+    %(training_parameters)s
     validation_fraction : float, default=0.1
         Fraction of the rows held out, stratified by class, to monitor early
         stopping. ``0`` monitors the training loss instead.
     %(patience)s
     %(class_weight)s
-    %(callbacks)s
-    %(random_state)s
-    %(verbose)s
+    %(runtime_parameters)s
 
     Attributes
     ----------

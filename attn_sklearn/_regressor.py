@@ -56,24 +56,14 @@ class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
     attention : {"additive", "multiplicative", "linear", "self", "multihead", "none"}, \
 default="additive"
         %(attention_choices)s
-    %(n_heads)s
-    %(key_dim)s
-    %(self_attention_score)s
-    %(attention_width)s
-    %(causal)s
-    %(residual)s
-    %(layer_norm)s
-    %(learning_rate)s
-    %(epochs)s
-    %(batch_size)s
+    %(attention_options)s
+    %(training_parameters)s
     validation_fraction : float, default=0.1
         Fraction of the rows, taken from the end (rows are assumed to be in
         time order), held out to monitor early stopping. ``0`` monitors the
         training loss instead.
     %(patience)s
-    %(callbacks)s
-    %(random_state)s
-    %(verbose)s
+    %(runtime_parameters)s
 
     Attributes
     ----------
