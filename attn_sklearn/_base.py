@@ -379,6 +379,13 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         -------
         path : pathlib.Path
             The file written.
+
+        Raises
+        ------
+        ValueError
+            When the estimator holds something :func:`attn_sklearn.load` would
+            refuse (parameters changed to invalid values after ``fit``, say);
+            nothing is written then.
         """
         check_is_fitted(self, "model_")
         return save_estimator(self, path)

@@ -1,15 +1,23 @@
 """Pickle-free persistence: ``est.save(path)`` and :func:`attn_sklearn.load`.
 
-The file is a zip archive holding ``model.keras`` (Keras' own format, loaded
-with safe mode on) and ``estimator.json`` (the estimator's class name,
-hyperparameters and fitted attributes). Loading it runs no code from the file:
-the class is looked up in a registry of this package's estimators (filled as
-each class is defined, see :func:`register_estimator`) and every value is plain
-JSON. An estimator's state is its parameters, its public fitted attributes
-(those ending in ``_``), its target encoder's attributes and its seed.
+The file is a zip archive of two members: ``model.keras``, the network in
+Keras' own format, and ``estimator.json``: the format version, the
+attn_sklearn and Keras versions that wrote it, the estimator's class name,
+parameters, declared fitted attributes (``_fitted_attributes``), target
+encoder state and seed.
+
+Loading trusts nothing in the file. The class comes from a registry of this
+package's estimators (filled as each class is defined, see
+:func:`register_estimator`); every field is checked as ``fit`` would check it
+(``_persistence_checks``) before anything is built; the network is loaded with
+Keras' safe mode and no custom objects, then checked against the fitted
+attributes. A damaged, foreign or newer file is a ValueError naming the path;
+no estimator is built from it. ``save`` runs the same checks before writing,
+so what it writes loads.
 """
 
-import json
+import importlib.metadata
+import io
 import tempfile
 import zipfile
 from pathlib import Path
@@ -17,12 +25,16 @@ from pathlib import Path
 import keras
 import numpy as np
 
-_FORMAT = "attn_sklearn.estimator"
-_FORMAT_VERSION = 1
+from ._persistence_checks import FORMAT, FORMAT_VERSION, check_network, check_state
+from ._persistence_json import StateError, dumps, encode, loads
+
 _MODEL_MEMBER = "model.keras"
 _STATE_MEMBER = "estimator.json"
-# Fitted attributes rebuilt on load rather than stored as values.
-_REBUILT = {"model_", "target_encoder_"}
+# What a bare .keras file holds: named in the error, since it is an easy mix-up.
+_KERAS_MEMBERS = {"config.json", "metadata.json"}
+# Decompressed sizes a member may claim: generous for any estimator, but a small
+# crafted archive cannot make load allocate or write without bound.
+_MAX_BYTES = {_STATE_MEMBER: 2**26, _MODEL_MEMBER: 2**32}
 # Estimator classes by name: what `load` may build.
 _ESTIMATORS = {}
 
@@ -33,40 +45,15 @@ def register_estimator(cls):
     return cls
 
 
-def _encode(value, name):
-    """JSON-ready form of a fitted attribute or parameter; arrays keep their dtype."""
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "biufUS":
-            value = value.astype(str) if value.dtype.kind == "O" else value
-        return {"__ndarray__": value.tolist(), "dtype": value.dtype.str}
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, dict):
-        if all(isinstance(k, str) for k in value):
-            return {k: _encode(v, f"{name}[{k!r}]") for k, v in value.items()}
-        # Keys that are not strings (class labels) keep their type as pairs.
-        return {"__items__": [[_encode(k, name), _encode(v, name)] for k, v in value.items()]}
-    if isinstance(value, list | tuple):
-        return [_encode(v, name) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    raise TypeError(f"{name} of type {type(value).__name__} cannot be saved without pickle.")
-
-
-def _decode(value):
-    if isinstance(value, dict) and "__ndarray__" in value:
-        return np.asarray(value["__ndarray__"], dtype=np.dtype(value["dtype"]))
-    if isinstance(value, dict) and "__items__" in value:
-        return {_decode(k): _decode(v) for k, v in value["__items__"]}
-    if isinstance(value, dict):
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
+def _package_version():
+    try:
+        return importlib.metadata.version("attn_sklearn")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return "unknown"
 
 
 def _estimator_state(estimator):
-    """What ``save`` writes besides the network: plain values and arrays only."""
+    """What ``save`` writes besides the network: parameters, fitted attributes, encoder, seed."""
     params = estimator.get_params()
     # Callbacks and RandomState objects are live objects: they do not travel.
     # (The fitted network does not depend on them: its seed is saved.)
@@ -76,56 +63,169 @@ def _estimator_state(estimator):
         params["random_state"] = int(random_state)
     elif not (random_state is None or isinstance(random_state, int)):
         params["random_state"] = None
-    fitted = {
-        key: value
-        for key, value in vars(estimator).items()
-        if key.endswith("_") and not key.startswith("_") and key not in _REBUILT
-    }
+    attributes = vars(estimator)
     return {
         "params": params,
-        "fitted": fitted,
-        "target_encoder": vars(estimator.target_encoder_),
+        "fitted": {
+            name: attributes[name]
+            for name in type(estimator)._fitted_attributes
+            if name in attributes
+        },
+        "target_encoder": dict(vars(estimator.target_encoder_)),
         "seed": estimator._seed,
     }
 
 
-def _restore_estimator(cls, state, model):
-    """The estimator of class ``cls`` that :func:`_estimator_state` described."""
-    estimator = cls(**state["params"])
-    for key, value in state["fitted"].items():
+def _restore_estimator(checked, model):
+    """The fitted estimator that checked state and network describe (both already checked)."""
+    estimator = checked["estimator"]
+    for key, value in checked["fitted"].items():
         setattr(estimator, key, value)
-    estimator._seed = state["seed"]
+    estimator._seed = checked["seed"]
     estimator.model_ = model
     encoder = estimator.target_encoder
-    for key, value in state["target_encoder"].items():
+    for key, value in checked["target_encoder"].items():
         setattr(encoder, key, value)
     estimator.target_encoder_ = encoder
     return estimator
 
 
 def save_estimator(estimator, path):
-    """Write a fitted estimator to ``path`` (a zip archive), without pickle."""
-    state = {
-        "format": _FORMAT,
-        "format_version": _FORMAT_VERSION,
-        "class": type(estimator).__name__,
-        **{key: _encode(value, key) for key, value in _estimator_state(estimator).items()},
-    }
+    """Write a fitted estimator to ``path`` (a zip archive), without pickle.
+
+    Raises
+    ------
+    TypeError
+        When a parameter or fitted attribute is a live object only pickle could save.
+    ValueError
+        When the estimator holds something :func:`load` would refuse (say a
+        parameter set to an invalid value after ``fit``, or NaN weights);
+        nothing is written then.
+    """
     path = Path(path)
+    state = _estimator_state(estimator)
+    try:
+        data = dumps(
+            {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "attn_sklearn_version": _package_version(),
+                "keras_version": keras.version(),
+                "class": type(estimator).__name__,
+                **{key: encode(value, key) for key, value in state.items()},
+            }
+        )
+        # Write only what load accepts: the same checks, before anything is written.
+        checked = check_state(loads(data), _ESTIMATORS)
+        check_network(estimator.model_, checked["estimator"].attention, checked["fitted"])
+    except StateError as exc:
+        raise ValueError(f"{path}: cannot save this estimator: {exc}") from exc.__cause__
+    archive_bytes = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp:
         model_file = Path(tmp) / _MODEL_MEMBER
         estimator.model_.save(model_file)
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(archive_bytes, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.write(model_file, _MODEL_MEMBER)
-            archive.writestr(_STATE_MEMBER, json.dumps(state))
+            archive.writestr(_STATE_MEMBER, data)
+    path.write_bytes(archive_bytes.getvalue())  # nothing is written unless all went well
     return path
 
 
-def load(path):
-    """Load an estimator written by ``est.save(path)``.
+def _clip(exc, limit=300):
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
-    The Keras model is loaded with ``safe_mode=True`` and no custom objects;
-    no pickle is involved, so the file cannot run code when loaded.
+
+def _member_problem(names):
+    """Why an archive with members ``names`` is not an estimator file, or None."""
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        return f"is damaged: it holds the member {repeated[0]!r} more than once."
+    if _STATE_MEMBER not in names:
+        if _KERAS_MEMBERS <= set(names):
+            return (
+                "is a bare Keras model file (.keras), not an attn_sklearn estimator file; "
+                "est.save(path) writes estimator files."
+            )
+        return (
+            f"is not an attn_sklearn estimator file: a zip archive without {_STATE_MEMBER} "
+            f"(it holds {sorted(names)[:5]})."
+        )
+    if _MODEL_MEMBER not in names:
+        return f"is damaged: the member {_MODEL_MEMBER!r} is missing."
+    extra = sorted(set(names) - {_STATE_MEMBER, _MODEL_MEMBER})
+    if extra:
+        return (
+            f"holds the unexpected member {extra[0]!r}; an estimator file holds only "
+            f"{_STATE_MEMBER} and {_MODEL_MEMBER}."
+        )
+    return None
+
+
+def _read_archive(path):
+    """The bytes of ``estimator.json`` and ``model.keras``, or a ValueError saying what is wrong."""
+    if path.is_dir():
+        raise ValueError(f"{path}: is a directory; expected a file written by est.save(path).")
+    with open(path, "rb") as file:  # a missing file stays FileNotFoundError
+        head = file.read(2)
+        if not head:
+            raise ValueError(f"{path}: is empty; expected a file written by est.save(path).")
+        if head != b"PK":  # every zip archive starts so; other files are not read further
+            hint = " (it looks like a pickle, which load never opens)" if head[0] == 0x80 else ""
+            raise ValueError(
+                f"{path}: is not an attn_sklearn estimator file: not a zip archive{hint}; "
+                "expected a file written by est.save(path)."
+            )
+        data = head + file.read()
+    # Any exception from zipfile reading these bytes in memory (BadZipFile, zlib.error,
+    # EOFError, NotImplementedError, ...) can only mean damage: there is no I/O here.
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            problem = _member_problem([info.filename for info in infos])
+            if problem is None:
+                for info in infos:
+                    if info.file_size > _MAX_BYTES[info.filename]:
+                        problem = (
+                            f"is damaged: its member {info.filename!r} claims "
+                            f"{info.file_size} bytes, more than an estimator file holds."
+                        )
+            if problem is None:
+                return archive.read(_STATE_MEMBER), archive.read(_MODEL_MEMBER)
+    except Exception as exc:
+        raise ValueError(f"{path}: is damaged or truncated ({_clip(exc)}).") from exc
+    raise ValueError(f"{path}: {problem}")
+
+
+def _load_network(data, versions):
+    """The network in ``model.keras``'s bytes, loaded with safe mode and no custom objects."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):  # Keras would blame a temporary file
+        raise StateError(f"{_MODEL_MEMBER} is damaged: not a zip archive, as .keras files are.")
+    with tempfile.TemporaryDirectory() as tmp:
+        model_file = Path(tmp) / _MODEL_MEMBER
+        model_file.write_bytes(data)
+        try:
+            return keras.saving.load_model(model_file, safe_mode=True)
+        # Keras' deserialization of a damaged or crafted file can fail with any exception
+        # (safe mode's refusal of a Lambda layer is a ValueError, an unknown class a
+        # TypeError, a damaged weights file an OSError, ...): each means "not loadable".
+        except Exception as exc:
+            written = versions.get("keras_version", keras.version())
+            note = "" if written == keras.version() else f"; written with Keras {written}"
+            raise StateError(
+                f"{_MODEL_MEMBER} cannot be loaded in Keras' safe mode (this is Keras "
+                f"{keras.version()}{note}): {_clip(exc)}"
+            ) from exc
+
+
+def load(path):
+    """Load an estimator written by ``est.save(path)``, trusting nothing in the file.
+
+    No pickle is involved and the network is loaded with Keras' safe mode on
+    and no custom objects, so the file cannot run code. Every parameter is
+    validated as ``fit`` validates it, and every fitted attribute is checked
+    (names, types, shapes, agreement with each other and with the network)
+    before the estimator is built.
 
     Parameters
     ----------
@@ -136,6 +236,17 @@ def load(path):
     -------
     estimator : AttentionLSTMRegressor, AttentionLSTMClassifier or MultimodalAttentionClassifier
         The fitted estimator, predicting exactly as the saved one did.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``path`` does not exist.
+    ValueError
+        When ``path`` is not an estimator file (a directory, an empty file, a
+        pickle, a bare ``.keras`` file, another zip archive), is damaged or
+        truncated, was written by a newer attn_sklearn (a newer format), or
+        holds any field that fails its check; the message names the path and
+        what is wrong.
 
     Examples
     --------
@@ -148,23 +259,13 @@ def load(path):
     >>> bool(np.array_equal(load(path).predict(X), reg.predict(X)))
     True
     """
-    with zipfile.ZipFile(path) as archive:
-        state = json.loads(archive.read(_STATE_MEMBER))
-        if state.get("format") != _FORMAT or state.get("format_version") != _FORMAT_VERSION:
-            raise ValueError(
-                f"{path} is not an attn_sklearn estimator file (format version "
-                f"{_FORMAT_VERSION}); received format={state.get('format')!r}, "
-                f"version={state.get('format_version')!r}."
-            )
-        if state["class"] not in _ESTIMATORS:
-            raise ValueError(
-                f"Expected the class to be one of {sorted(_ESTIMATORS)}; "
-                f"received {state['class']!r}."
-            )
-        with tempfile.TemporaryDirectory() as tmp:
-            archive.extract(_MODEL_MEMBER, tmp)
-            model = keras.saving.load_model(Path(tmp) / _MODEL_MEMBER, safe_mode=True)
-    cls = _ESTIMATORS[state.pop("class")]
-    for key in ("format", "format_version"):
-        state.pop(key)
-    return _restore_estimator(cls, {key: _decode(value) for key, value in state.items()}, model)
+    path = Path(path)
+    state_data, model_data = _read_archive(path)
+    try:
+        checked = check_state(loads(state_data), _ESTIMATORS)
+        # Only a file whose every field passed gets as far as Keras.
+        model = _load_network(model_data, checked["versions"])
+        check_network(model, checked["estimator"].attention, checked["fitted"])
+    except StateError as exc:
+        raise ValueError(f"{path}: {exc}") from exc.__cause__
+    return _restore_estimator(checked, model)

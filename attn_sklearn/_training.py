@@ -24,7 +24,10 @@ def training_callbacks(callbacks, *, patience, learning_rate, monitor):
         # Halving the step size on plateaus lets Adam settle into the minimum
         # instead of rattling around it; stopping waits for that to pay off.
         keras.callbacks.ReduceLROnPlateau(
-            monitor=monitor, factor=0.5, patience=max(1, int(patience) // 3), min_lr=learning_rate / 64
+            monitor=monitor,
+            factor=0.5,
+            patience=max(1, int(patience) // 3),
+            min_lr=learning_rate / 64,
         ),
         keras.callbacks.EarlyStopping(
             monitor=monitor, patience=int(patience), restore_best_weights=True
