@@ -18,13 +18,13 @@ so what it writes loads.
 
 import importlib.metadata
 import io
-import tempfile
 import zipfile
 from pathlib import Path
 
 import keras
 import numpy as np
 
+from ._keras_files import model_from_bytes, model_to_bytes
 from ._persistence_checks import FORMAT, FORMAT_VERSION, check_network, check_state
 from ._persistence_json import StateError, dumps, encode, loads
 
@@ -121,12 +121,9 @@ def save_estimator(estimator, path):
     except StateError as exc:
         raise ValueError(f"{path}: cannot save this estimator: {exc}") from exc.__cause__
     archive_bytes = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp:
-        model_file = Path(tmp) / _MODEL_MEMBER
-        estimator.model_.save(model_file)
-        with zipfile.ZipFile(archive_bytes, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.write(model_file, _MODEL_MEMBER)
-            archive.writestr(_STATE_MEMBER, data)
+    with zipfile.ZipFile(archive_bytes, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_MODEL_MEMBER, model_to_bytes(estimator.model_))
+        archive.writestr(_STATE_MEMBER, data)
     path.write_bytes(archive_bytes.getvalue())  # nothing is written unless all went well
     return path
 
@@ -201,21 +198,18 @@ def _load_network(data, versions):
     """The network in ``model.keras``'s bytes, loaded with safe mode and no custom objects."""
     if not zipfile.is_zipfile(io.BytesIO(data)):  # Keras would blame a temporary file
         raise StateError(f"{_MODEL_MEMBER} is damaged: not a zip archive, as .keras files are.")
-    with tempfile.TemporaryDirectory() as tmp:
-        model_file = Path(tmp) / _MODEL_MEMBER
-        model_file.write_bytes(data)
-        try:
-            return keras.saving.load_model(model_file, safe_mode=True)
-        # Keras' deserialization of a damaged or crafted file can fail with any exception
-        # (safe mode's refusal of a Lambda layer is a ValueError, an unknown class a
-        # TypeError, a damaged weights file an OSError, ...): each means "not loadable".
-        except Exception as exc:
-            written = versions.get("keras_version", keras.version())
-            note = "" if written == keras.version() else f"; written with Keras {written}"
-            raise StateError(
-                f"{_MODEL_MEMBER} cannot be loaded in Keras' safe mode (this is Keras "
-                f"{keras.version()}{note}): {_clip(exc)}"
-            ) from exc
+    try:
+        return model_from_bytes(data)
+    # Keras' deserialization of a damaged or crafted file can fail with any exception
+    # (safe mode's refusal of a Lambda layer is a ValueError, an unknown class a
+    # TypeError, a damaged weights file an OSError, ...): each means "not loadable".
+    except Exception as exc:
+        written = versions.get("keras_version", keras.version())
+        note = "" if written == keras.version() else f"; written with Keras {written}"
+        raise StateError(
+            f"{_MODEL_MEMBER} cannot be loaded in Keras' safe mode (this is Keras "
+            f"{keras.version()}{note}): {_clip(exc)}"
+        ) from exc
 
 
 def load(path):
