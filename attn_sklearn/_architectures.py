@@ -145,7 +145,12 @@ def sequence_trunk(x, spec, seeds=None):
 def compile_head(
     inputs, context, *, n_outputs, output_activation, loss, learning_rate, name, seeds=None
 ):
-    """Add the output layer and compile with Adam."""
+    """Add the output layer and compile with Adam.
+
+    ``n_outputs`` is the output width, ``output_activation`` its activation
+    (``"linear"``, ``"sigmoid"``, ``"softmax"``), ``loss`` a Keras loss name and
+    ``learning_rate`` Adam's; the builders pass these through as ``**head``.
+    """
     seeds = seeds or SeedStream(None)
     outputs = keras.layers.Dense(
         n_outputs,
@@ -158,9 +163,7 @@ def compile_head(
     return model
 
 
-def build_attention_lstm(
-    *, n_features, n_outputs, spec, output_activation, loss, learning_rate, seed=None
-):
+def build_attention_lstm(*, n_features, spec, seed=None, **head):
     """Build and compile ``Masking -> LSTM x n_layers -> attention -> Dense``.
 
     :class:`NetworkSpec` generalises the network of the next-step sine
@@ -171,18 +174,13 @@ def build_attention_lstm(
     ----------
     n_features : int
         Features per time step.
-    n_outputs : int
-        Width of the output layer.
     spec : NetworkSpec
         Trunk hyperparameters.
-    output_activation : str
-        Activation of the output layer (``"linear"``, ``"sigmoid"``, ``"softmax"``).
-    loss : str
-        Keras loss name.
-    learning_rate : float
-        Adam learning rate.
     seed : int, default=None
         Seed of every initialiser and dropout; ``None`` leaves them unseeded.
+    **head
+        ``n_outputs``, ``output_activation``, ``loss`` and ``learning_rate``,
+        as :func:`compile_head` takes them.
 
     Returns
     -------
@@ -195,16 +193,7 @@ def build_attention_lstm(
     x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(inputs)
     seeds = SeedStream(seed)
     context = sequence_trunk(x, spec, seeds)
-    return compile_head(
-        inputs,
-        context,
-        n_outputs=n_outputs,
-        output_activation=output_activation,
-        loss=loss,
-        learning_rate=learning_rate,
-        name="attention_lstm",
-        seeds=seeds,
-    )
+    return compile_head(inputs, context, name="attention_lstm", seeds=seeds, **head)
 
 
 def has_attention(model):

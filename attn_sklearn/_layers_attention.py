@@ -256,12 +256,9 @@ class SequenceSelfAttention(AttentionLayer):
 
         Parameters
         ----------
-        inputs : tensor of shape (batch, n_timesteps, n_channels)
-            The sequence; it serves as queries, keys and values.
-        mask : bool tensor of shape (batch, n_timesteps), optional
-            ``True`` at real steps; Keras passes the mask of ``inputs``.
-        return_attention_scores : bool, default=False
-            Also return the attention weights.
+        inputs, mask, return_attention_scores
+            As for :meth:`AttentionPooling.call`; ``inputs`` serves as queries,
+            keys and values.
 
         Returns
         -------

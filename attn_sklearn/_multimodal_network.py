@@ -54,18 +54,7 @@ def _conv_encoder(x, name, step_shape, filters, seeds):
     return keras.layers.Reshape((-1, filters[-1]), name=f"features_{name}")(x)
 
 
-def build_multimodal_attention_lstm(
-    *,
-    modalities,
-    encoders,
-    conv_filters,
-    n_outputs,
-    spec,
-    output_activation,
-    loss,
-    learning_rate,
-    seed=None,
-):
+def build_multimodal_attention_lstm(*, modalities, encoders, conv_filters, spec, seed=None, **head):
     """Build and compile the multimodal network (image sequences + feature tables).
 
     ``ModalityPadding`` (per modality) -> per-step encoder (flatten or small
@@ -81,7 +70,7 @@ def build_multimodal_attention_lstm(
         Encoder of each modality; ``"conv"`` needs a per-step shape ``(H, W, C)``.
     conv_filters : sequence of int
         Filters of the convolutions of the ``"conv"`` encoder.
-    n_outputs, spec, output_activation, loss, learning_rate, seed
+    spec, seed, **head
         As for :func:`~attn_sklearn._architectures.build_attention_lstm`.
 
     Returns
@@ -106,14 +95,7 @@ def build_multimodal_attention_lstm(
     context = sequence_trunk(fused, spec, seeds)
     try:
         return compile_head(
-            inputs,
-            context,
-            n_outputs=n_outputs,
-            output_activation=output_activation,
-            loss=loss,
-            learning_rate=learning_rate,
-            name="multimodal_attention_lstm",
-            seeds=seeds,
+            inputs, context, name="multimodal_attention_lstm", seeds=seeds, **head
         )
     except ValueError as exc:
         # Keras: 'The name "output" is used 2 times in the model ...'

@@ -255,7 +255,8 @@ def make_multimodal_sequences(
     n_samples : int, default=400
         Number of sequences; at least ``n_classes``.
     n_classes : int, default=2
-        Number of classes; at least 2. Classes are balanced to within one sample.
+        Number of classes; at least 2 (2 makes the label the XOR of the two
+        modalities' patterns). Classes are balanced to within one sample.
     n_timesteps : int, default=12
         Time steps per sequence (padded length when ``min_length`` is set).
     image_shape : tuple of 3 int, default=(8, 8, 1)
