@@ -107,7 +107,8 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
         y_pred : ndarray of shape (n_samples,)
             The most probable class of each sample, one of ``classes_``.
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # checks that the classifier is fitted
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def predict_proba(self, X):
         """Class probabilities.

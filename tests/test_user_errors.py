@@ -47,3 +47,11 @@ def test_a_missing_label_names_y_and_the_row(y):
 def test_a_misspelt_parameter_names_the_public_class():
     with pytest.raises(TypeError, match=r"AttentionLSTMRegressor\.__init__\(\).*'untis'"):
         AttentionLSTMRegressor(untis=4)
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "explain", "save"])
+def test_every_method_before_fit_says_not_fitted(method):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        getattr(AttentionLSTMClassifier(), method)(np.zeros((2, 3)))
