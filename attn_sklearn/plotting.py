@@ -73,7 +73,8 @@ def _step_axis(ax, n_steps, step_labels, axis="x", name="step_labels"):
 def plot_history(estimator, *, ax=None):
     """Plot the per-epoch training (and validation) loss of a fitted estimator.
 
-    The loss axis is logarithmic when the curves span more than two decades.
+    The loss axis is logarithmic when the curves span more than a decade, so
+    the later epochs are not flattened against the first one.
 
     Parameters
     ----------
@@ -110,7 +111,7 @@ def plot_history(estimator, *, ax=None):
             ax.plot(epochs, values, label="validation" if key == "val_loss" else "training")
             drawn.append(values)
     values = np.concatenate(drawn) if drawn else np.ones(1)
-    if np.all(values > 0) and values.max() / values.min() > 100:
+    if np.all(values > 0) and values.max() / values.min() > 10:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")

@@ -145,7 +145,9 @@ def main(argv=None):
     fig, ax = plt.subplots(figsize=(10, 4))
     ax.plot(y_val, label="actual", alpha=0.7)
     ax.plot(y_pred, label="predicted")
-    ax.set_title("Held-out forecast")
+    ax.set_title("Held-out forecast, one step ahead")
+    ax.set_xlabel("time step (held-out part of the series)")
+    ax.set_ylabel("value")
     ax.legend()
     fig.savefig(out / "plots" / "forecast_plot.png", dpi=100)
     plot_attention(model, X_val, sample=0).figure.savefig(

@@ -104,10 +104,11 @@ def test_padding_is_grey_not_low_attention(window_pipeline):
 
 def test_loss_axis_is_logarithmic_when_it_spans_decades(fitted):
     _, reg, _ = fitted
-    steep = copy.copy(reg)
-    steep.history_ = {"loss": [50.0, 2.0, 0.1]}
+    steep, flat = copy.copy(reg), copy.copy(reg)
+    steep.history_ = {"loss": [0.35, 0.02, 0.005], "val_loss": [0.05, 0.01, 0.006]}
+    flat.history_ = {"loss": [1.1, 0.9, 0.6]}
     assert plot_history(steep).get_yscale() == "log"
-    assert plot_history(reg).get_yscale() == "linear"
+    assert plot_history(flat).get_yscale() == "linear"
     plt.close("all")
 
 
