@@ -50,10 +50,11 @@ def real_steps(X):
     return ~np.all(_per_step(X) == MASK_VALUE, axis=-1)
 
 
-def partially_padded_steps(X):
-    """Return a boolean mask of steps where only *some* values are padding.
+def real_and_partially_padded_steps(X):
+    """``(real_steps(X), steps where only *some* values are padding)``, from one comparison.
 
-    Such steps are malformed: the marker must fill a whole step.
+    Partially padded steps are malformed: the marker must fill a whole step.
     """
     is_marker = _per_step(X) == MASK_VALUE
-    return np.any(is_marker, axis=-1) & ~np.all(is_marker, axis=-1)
+    padded = np.all(is_marker, axis=-1)
+    return ~padded, np.any(is_marker, axis=-1) & ~padded

@@ -22,10 +22,9 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import _check_feature_names, check_array
 
-from ._masking import MASK_VALUE, partially_padded_steps, real_steps
+from ._masking import MASK_VALUE, real_and_partially_padded_steps
 
 NUMERIC_KINDS = "biuf"
-_FLOAT32_MAX = np.finfo(np.float32).max
 _MISSING_HINT = (
     "mark missing observations with SequenceMasker first, which turns them into padding"
 )
@@ -134,20 +133,19 @@ def check_steps(
     padded_rule="a padded step must hold MASK_VALUE in every feature",
     missing_hint=_MISSING_HINT,
 ):
-    """Reject partially padded steps and non-finite real steps; return :func:`real_steps` of X.
+    """Reject partially padded steps and non-finite real steps; return X's real-step mask.
 
     ``X`` is ``(n_samples, n_timesteps, ...)``; ``name`` is how the errors
     refer to it (say ``X['images']`` for one modality). With ``allow_nan``,
     NaN (a missing observation) may stand in real steps; infinity never.
     """
-    partial = partially_padded_steps(X)
+    real, partial = real_and_partially_padded_steps(X)
     if np.any(partial):
         sample, step = np.argwhere(partial)[0]
         raise ValueError(
             f"{name}[{sample}, {step}] mixes the padding marker MASK_VALUE with real values; "
             f"{padded_rule}."
         )
-    real = real_steps(X)
     per_step = X.reshape(*X.shape[:2], -1)
     if allow_nan:
         bad = real & np.any(np.isinf(per_step), axis=-1)
@@ -165,7 +163,7 @@ def check_steps(
 
 
 def check_has_real_steps(real, *, detail="every step is padding"):
-    """Reject samples without a single real step (``real`` is :func:`real_steps`' mask)."""
+    """Reject samples without a single real step (``real``: the real-step mask of X)."""
     empty = ~np.any(real, axis=1)
     if np.any(empty):
         raise ValueError(

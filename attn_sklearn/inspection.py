@@ -30,34 +30,31 @@ def _split(model):
     return steps, final
 
 
-def network_input(model, X):
-    """``(final estimator, X as the network sees it)``: X run through the preprocessing."""
-    steps, final = _split(model)
-    for step in steps:
-        X = step.transform(X)
-    return final, X
+def network_input(model, X, *, in_user_units=False):
+    """``(final estimator, X as the network sees it, X in the user's units or None)``.
 
-
-def input_in_user_units(model, X):
-    """``X`` through the preprocessing without the steps that rescale it, or ``None``.
-
-    Steps with an ``inverse_transform`` (scalers) only change units, so leaving
-    them out gives the network's input in the units of ``X``, step by step.
-    ``None`` when that does not give the network input's shape.
+    With ``in_user_units``, the preprocessing also runs without the steps
+    that rescale (those with an ``inverse_transform``: scalers only change
+    units), in the same pass, giving the network's input step by step in the
+    units of ``X``; ``None`` for several modalities, or when that does not give
+    the network input's shape.
     """
-    steps, _ = _split(model)
-    if isinstance(X, dict) or getattr(getattr(X, "dtype", None), "names", None):
-        return None  # several modalities: no single input series to draw
-    shaped, expected = X, X
+    steps, final = _split(model)
+    several = isinstance(X, dict) or getattr(getattr(X, "dtype", None), "names", None)
+    drawable = in_user_units and not several
+    shaped = X
     for step in steps:
-        expected = step.transform(expected)
-        if hasattr(step, "inverse_transform"):
+        transformed = step.transform(X)
+        if drawable and hasattr(step, "inverse_transform"):
             # Skipped, but pass on what the step would: an array for an array output.
-            shaped = shaped if hasattr(expected, "columns") else np.asarray(shaped)
-        else:
+            shaped = shaped if hasattr(transformed, "columns") else np.asarray(shaped)
+        elif drawable:
             shaped = step.transform(shaped)
-    shaped, expected = np.asarray(shaped, dtype=float), np.asarray(expected)
-    return shaped if shaped.shape == expected.shape else None
+        X = transformed
+    if not drawable:
+        return final, X, None
+    shaped = np.asarray(shaped, dtype=float)
+    return final, X, (shaped if shaped.shape == np.shape(X) else None)
 
 
 def row_labels(X, n_rows):
@@ -124,7 +121,7 @@ def explain(model, X, *, full=False, as_frame=False, step_labels=None):
     >>> explain(pipe, series[-3:]).shape
     (3, 10)
     """
-    final, Z = network_input(model, X)
+    final, Z, _ = network_input(model, X)
     result = final.explain(Z, full=full, as_frame=as_frame, step_labels=step_labels)
     if not as_frame:
         return result

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._masking import real_steps
-from .inspection import input_in_user_units, network_input, row_labels, window_times
+from .inspection import network_input, row_labels, window_times
 
 __all__ = ["plot_attention", "plot_attention_heads", "plot_history"]
 
@@ -156,7 +156,7 @@ def plot_attention(
     ax : matplotlib.axes.Axes
         The axes drawn on.
     """
-    final, Z = network_input(model, X)
+    final, Z, shaped = network_input(model, X, in_user_units=sample is not None)
     Z = final._check_sequences(Z, reset=False)  # a 3-D array, or a dict of modalities
     weights, real = final.explain(Z), real_steps(Z)
     _, ax = _axes(ax)
@@ -189,7 +189,7 @@ def plot_attention(
     name = sample if index is None else _text(index[sample])
     ax.set_title(f"Attention of sample {name}" + ("" if keep.all() else " (grey: padding)"))
     _step_axis(ax, len(steps), step_labels)
-    _draw_input(ax, model, X, sample, feature, keep)
+    _draw_input(ax, shaped, X, sample, feature, keep)
     return ax
 
 
@@ -199,9 +199,8 @@ def _runs(flags):
     return zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)
 
 
-def _draw_input(ax, model, X, sample, feature, keep):
-    """One feature of one sample's input, on a twin axis; gaps where it is padding."""
-    shaped = input_in_user_units(model, X)
+def _draw_input(ax, shaped, X, sample, feature, keep):
+    """One feature of one sample's input (``shaped``, in the units of ``X``); gaps on padding."""
     if shaped is None:
         return
     series = shaped[sample]
@@ -252,7 +251,7 @@ def plot_attention_heads(model, X, *, sample=0, axes=None, cmap="viridis"):
     axes : list of matplotlib.axes.Axes
         The panels, one per head.
     """
-    final, Z = network_input(model, X)
+    final, Z, _ = network_input(model, X)
     Z = final._check_sequences(Z, reset=False)
     sample = _check_sample(sample, len(next(iter(Z.values()))) if isinstance(Z, dict) else len(Z))
     row = {k: v[[sample]] for k, v in Z.items()} if isinstance(Z, dict) else Z[[sample]]
