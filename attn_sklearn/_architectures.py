@@ -82,6 +82,26 @@ class NetworkSpec:
     residual: bool = False
     layer_norm: bool = False
 
+    @classmethod
+    def from_estimator(cls, estimator):
+        """The trunk hyperparameters of an estimator, as the builders take them."""
+        # Plain Python numbers: grids built with NumPy give np.int64, which Keras rejects.
+        optional_int = lambda value: None if value is None else int(value)  # noqa: E731
+        return cls(
+            units=int(estimator.units),
+            n_layers=int(estimator.n_layers),
+            dropout=float(estimator.dropout),
+            bidirectional=bool(estimator.bidirectional),
+            attention=estimator.attention,
+            n_heads=int(estimator.n_heads),
+            key_dim=optional_int(estimator.key_dim),
+            self_attention_score=estimator.self_attention_score,
+            attention_width=optional_int(estimator.attention_width),
+            causal=bool(estimator.causal),
+            residual=bool(estimator.residual),
+            layer_norm=bool(estimator.layer_norm),
+        )
+
 
 def _lstm(spec, seeds, return_sequences, name, go_backwards=False):
     return keras.layers.LSTM(

@@ -21,9 +21,11 @@ scikit-learn citizen on current versions:
   NumPy permutation of that seed. Nothing process-wide (NumPy or Python random
   state, TensorFlow's global seed or determinism flag) is read or changed by
   ``fit`` with an integer ``random_state``;
-* inference runs in a float64 twin of the trained float32 network, so a row's
-  prediction and attention weights do not depend on the other rows passed
-  with it (see ``_inference.py``);
+* inference runs in fixed-shape float32 batches, traced once per batch size,
+  so a row's prediction and attention weights do not depend on the other rows
+  passed with it (see ``_inference.py``);
+* overlapping windows stay views of their series through validation and
+  training (see ``_windows.py``);
 * scikeras' public extras (``initialize``, ``initialized_``,
   ``current_epoch``, ``scorer``, ``feature_encoder``) are not offered: reading
   them raises ``AttributeError``.
@@ -40,10 +42,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
-from ._architectures import ATTENTION_TYPES, NetworkSpec
-from ._batches import evaluation_batches, n_samples, predict_in_batches, take_rows, training_batches
+from ._architectures import ATTENTION_TYPES
+from ._batches import evaluation_batches, n_samples, training_batches
 from ._explain import attention_frame, check_explain_request, step_importance
-from ._inference import inference_networks
+from ._inference import run_inference
 from ._keras_files import model_from_bytes, model_to_bytes
 from ._masking import real_steps
 from ._persistence import register_estimator, save_estimator
@@ -155,9 +157,9 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         self : object
             The fitted estimator.
         """
-        X, y, sample_weight = self._validate_training_data(X, y, sample_weight, reset=True)
+        X, rows, y, sample_weight = self._validate_training_data(X, y, sample_weight, reset=True)
         self._initialize(y)
-        self._train(X, y, sample_weight, epochs=int(self.epochs), initial_epoch=0)
+        self._train(X, rows, y, sample_weight, epochs=int(self.epochs), initial_epoch=0)
         return self
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -180,20 +182,24 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
 
     def _partial_fit(self, X, y, sample_weight, classes=None):
         first = not hasattr(self, "model_")
-        X, y, sample_weight = self._validate_training_data(
+        X, rows, y, sample_weight = self._validate_training_data(
             X, y, sample_weight, reset=first, classes=classes
         )
         if first:
             self._initialize(y)
         trained = 0 if first else len(self.history_.get("loss", []))
-        self._train(X, y, sample_weight, epochs=1, initial_epoch=trained)
+        self._train(X, rows, y, sample_weight, epochs=1, initial_epoch=trained)
         return self
 
     def _validate_training_data(self, X, y, sample_weight, *, reset, classes=None):
         """Validate everything ``fit`` takes, once; drop zero-weight rows.
 
-        Dropping them before any fitted statistic (the target scaling, the
-        classes) is computed makes a zero weight mean exactly "not in the data".
+        Returns ``(X, rows, y, sample_weight)``: the validated ``X``, the
+        indices of the rows to train on, and ``y`` and ``sample_weight`` of
+        those rows. ``X`` keeps all its rows, so that overlapping windows stay
+        a view of their series (see ``_windows.py``). Dropping zero-weight
+        rows before any fitted statistic (the target scaling, the classes) is
+        computed makes a zero weight mean exactly "not in the data".
         """
         self._validate_params()
         if y is None:
@@ -208,17 +214,17 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
                 sample_weight, y, dtype=np.float64, ensure_non_negative=True
             )
         sample_weight = self._loss_weights(y, sample_weight)
+        rows = np.arange(len(y))
         if sample_weight is not None:
             if not np.any(sample_weight > 0):
                 raise ValueError(
                     "sample_weight must give at least one sample a positive weight; "
                     "received only zeros."
                 )
-            keep = np.flatnonzero(sample_weight > 0)
-            if len(keep) < len(y):
-                X, y, sample_weight = take_rows(X, keep), y[keep], sample_weight[keep]
+            rows = np.flatnonzero(sample_weight > 0)
+            y, sample_weight = y[rows], sample_weight[rows]
         self._fit_target(y, reset=reset, classes=classes)
-        return X, y, sample_weight
+        return X, rows, y, sample_weight
 
     def _loss_weights(self, y, sample_weight):
         """Per-sample loss weights; classifiers fold in ``class_weight``."""
@@ -230,17 +236,29 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         self.target_encoder_ = self.target_encoder.fit(y)
         self.model_ = self._build_keras_model()  # scikeras: calls _keras_build_fn
 
-    def _train(self, X, y, sample_weight, *, epochs, initial_epoch):
-        """Run Keras' training loop; ``history_`` restarts with epoch 0."""
+    def _train(self, X, rows, y, sample_weight, *, epochs, initial_epoch):
+        """Run Keras' training loop on ``X[rows]``; ``history_`` restarts with epoch 0."""
         y = self.target_encoder_.transform(y)
         if sample_weight is None:
             sample_weight = np.ones(len(y), dtype=np.float32)
-        train, val = self._validation_split(X, y, np.asarray(sample_weight, np.float32))
+        sample_weight = np.asarray(sample_weight, np.float32)
+        train, val = self._validation_split(y)
         monitor = "val_loss" if val is not None else "loss"
+        batches = training_batches(
+            X,
+            rows[train],
+            y[train],
+            sample_weight[train],
+            batch_size=int(self.batch_size),
+            seed=self._seed,
+            first_epoch=initial_epoch,
+        )
+        if val is not None:
+            val = evaluation_batches(X, rows[val], y[val], sample_weight[val])
         with no_retracing_warnings():
             history = self.model_.fit(
-                training_batches(train, int(self.batch_size), self._seed, initial_epoch),
-                validation_data=None if val is None else evaluation_batches(val),
+                batches,
+                validation_data=val,
                 epochs=initial_epoch + epochs,
                 initial_epoch=initial_epoch,
                 callbacks=training_callbacks(
@@ -262,25 +280,6 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         n_val = int(np.floor(self.validation_fraction * n_rows))
         return n_val if 0 < n_val < n_rows else 0
 
-    def _network_spec(self):
-        """The trunk hyperparameters, as the architecture builders take them."""
-        # Plain Python numbers: grids built with NumPy give np.int64, which Keras rejects.
-        optional_int = lambda value: None if value is None else int(value)  # noqa: E731
-        return NetworkSpec(
-            units=int(self.units),
-            n_layers=int(self.n_layers),
-            dropout=float(self.dropout),
-            bidirectional=bool(self.bidirectional),
-            attention=self.attention,
-            n_heads=int(self.n_heads),
-            key_dim=optional_int(self.key_dim),
-            self_attention_score=self.self_attention_score,
-            attention_width=optional_int(self.attention_width),
-            causal=bool(self.causal),
-            residual=bool(self.residual),
-            layer_norm=bool(self.layer_norm),
-        )
-
     # ------------------------------------------------------------ subclass hooks
     def _check_sequences(self, X, *, reset):
         """Validate ``X``; return it as float32 ``(n_samples, n_timesteps, n_features)``."""
@@ -295,8 +294,8 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         """Record (``reset``) or check the target's fitted attributes."""
 
     @abstractmethod
-    def _validation_split(self, X, y, sample_weight):
-        """``(train, validation)`` triples of ``(X, y, sample_weight)``; validation may be None."""
+    def _validation_split(self, y):
+        """``(train, validation)`` positions in ``y``; ``validation`` may be None."""
 
     @abstractmethod
     def _keras_build_fn(self):
@@ -306,8 +305,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
     def _predict_raw(self, X):
         check_is_fitted(self, "model_")
         X = self._check_sequences(X, reset=False)
-        network, _ = inference_networks(self.model_)
-        return predict_in_batches(network, X)[0]
+        return run_inference(self.model_, X)[0]
 
     def explain(self, X, *, full=False, as_frame=False, step_labels=None):
         """Attention each time step received.
@@ -340,8 +338,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         check_is_fitted(self, "model_")
         check_explain_request(self.model_, full=full, as_frame=as_frame, step_labels=step_labels)
         X = self._check_sequences(X, reset=False)
-        _, explainer = inference_networks(self.model_)
-        outputs = predict_in_batches(explainer, X)
+        outputs = [out.astype(np.float64) for out in run_inference(self.model_, X, "explain")]
         weights = outputs[1] if full else step_importance(*outputs)
         if as_frame:
             return attention_frame(weights, real_steps(X), step_labels)
@@ -394,4 +391,3 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
 def _draw_seed(random_state):
     """An int seed from ``random_state``; ``None`` draws from NumPy's global RNG, as in sklearn."""
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-

@@ -1,4 +1,4 @@
-"""Rows and batches of estimator input: counting and selecting rows, training and predicting.
+"""Rows and batches of estimator input: counting rows, and the input pipelines of training.
 
 Input is an array-like or, for the multimodal classifier, a dict of per-modality
 arrays that share the sample axis.
@@ -8,12 +8,11 @@ import itertools
 
 import numpy as np
 import tensorflow as tf
-from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
-from ._tensorflow import no_retracing_warnings
+from ._windows import window_layout
 
-_PREDICT_BATCH_SIZE = 1024
+_EVALUATION_BATCH_SIZE = 1024
 
 
 def n_samples(X):
@@ -28,60 +27,61 @@ def n_samples(X):
         return None
 
 
-def take_rows(data, rows):
-    """Rows of array-like data (arrays, lists, DataFrames), or of every array of a dict."""
-    if isinstance(data, dict):
-        return {name: values[rows] for name, values in data.items()}
-    if isinstance(data, np.ndarray):
-        return data[rows]
-    return _safe_indexing(data, rows)
+def _row_gatherer(X):
+    """A function from an int64 tensor of row indices to those rows of ``X``, as tensors.
 
-
-def predict_in_batches(model, X, batch_size=_PREDICT_BATCH_SIZE):
-    """``model``'s outputs for validated ``X``, a list with one array per output.
-
-    ``predict_on_batch`` on fixed-size chunks skips the ``tf.data`` set-up that
-    ``Model.predict`` pays on every call (about 0.1 s), which dominates for the
-    small inputs of interactive use, cross-validation and scikit-learn's checks.
+    Overlapping windows (see ``_windows.py``) go to TensorFlow as their series
+    and each batch is gathered from it, so the input pipeline holds the series
+    once instead of every window.
     """
-    with no_retracing_warnings():
-        chunks = [
-            model.predict_on_batch(take_rows(X, slice(start, start + batch_size)))
-            for start in range(0, n_samples(X), batch_size)
-        ]
-    chunks = [chunk if isinstance(chunk, list | tuple) else [chunk] for chunk in chunks]
-    return [np.concatenate([np.asarray(c[i]) for c in chunks]) for i in range(len(chunks[0]))]
+    layout = None if isinstance(X, dict) else window_layout(X)
+    if layout is None:
+        tensors = tf.nest.map_structure(tf.convert_to_tensor, X)
+        return lambda rows: tf.nest.map_structure(lambda t: tf.gather(t, rows), tensors)
+    series, hop = layout
+    series = tf.convert_to_tensor(np.ascontiguousarray(series))
+    offsets = tf.range(X.shape[1], dtype=tf.int64)
+    return lambda rows: tf.gather(series, rows[:, tf.newaxis] * hop + offsets)
 
 
-def training_batches(arrays, batch_size, seed, first_epoch):
-    """Mini-batches of aligned ``(X, y, sample_weight)``, reshuffled every epoch.
+def _batches_of(X, rows, y, sample_weight, positions):
+    """Map a dataset of position batches to ``(X[rows[p]], y[p], sample_weight[p])``."""
+    gather_x = _row_gatherer(X)
+    rows, y, sample_weight = (tf.convert_to_tensor(a) for a in (rows, y, sample_weight))
 
+    def batch(p):
+        return gather_x(tf.gather(rows, p)), tf.gather(y, p), tf.gather(sample_weight, p)
+
+    return positions.map(batch).prefetch(tf.data.AUTOTUNE)
+
+
+def training_batches(X, rows, y, sample_weight, *, batch_size, seed, first_epoch):
+    """Mini-batches of ``(X[rows], y, sample_weight)``, reshuffled every epoch.
+
+    ``y`` and ``sample_weight`` are aligned with ``rows`` (indices into ``X``).
     Each epoch's order is a NumPy permutation keyed on ``(seed, epoch)``:
     ``tf.data``'s own ``shuffle`` mixes in TensorFlow's global seed, so a
     user's ``tf.random.set_seed`` would silently change our fits.
     """
-    n_rows = len(arrays[1])
+    n_rows = len(rows)
     epochs = itertools.count(first_epoch)
 
-    def index_batches():  # called once per pass over the data
-        order = np.random.default_rng([seed, next(epochs)]).permutation(n_rows)
-        for start in range(0, n_rows, batch_size):
-            yield order[start : start + batch_size]
+    def epoch_order():  # called once per pass over the data
+        yield np.random.default_rng([seed, next(epochs)]).permutation(n_rows)
 
-    tensors = tf.nest.map_structure(tf.convert_to_tensor, arrays)
     n_batches = -(-n_rows // batch_size)
-    indices = tf.data.Dataset.from_generator(
-        index_batches, output_signature=tf.TensorSpec(shape=(None,), dtype=tf.int64)
-    ).apply(tf.data.experimental.assert_cardinality(n_batches))  # Keras then knows the epoch
-    gather = lambda rows: tf.nest.map_structure(lambda t: tf.gather(t, rows), tensors)  # noqa: E731
-    return indices.map(gather).prefetch(tf.data.AUTOTUNE)
+    positions = (
+        tf.data.Dataset.from_generator(
+            epoch_order, output_signature=tf.TensorSpec(shape=(n_rows,), dtype=tf.int64)
+        )
+        .unbatch()
+        .batch(batch_size)
+        .apply(tf.data.experimental.assert_cardinality(n_batches))  # Keras then knows the epoch
+    )
+    return _batches_of(X, rows, y, sample_weight, positions)
 
 
-def evaluation_batches(arrays):
-    """Unshuffled batches for validation losses."""
-    return tf.data.Dataset.from_tensor_slices(arrays).batch(_PREDICT_BATCH_SIZE)
-
-
-def split_rows(arrays, train, validation):
-    """``(train, validation)``: the rows ``train`` and ``validation`` of each of ``arrays``."""
-    return tuple(tuple(take_rows(data, rows) for data in arrays) for rows in (train, validation))
+def evaluation_batches(X, rows, y, sample_weight):
+    """Unshuffled batches of ``(X[rows], y, sample_weight)`` for validation losses."""
+    positions = tf.data.Dataset.range(len(rows)).batch(_EVALUATION_BATCH_SIZE)
+    return _batches_of(X, rows, y, sample_weight, positions)

@@ -12,9 +12,8 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 
-from ._architectures import build_attention_lstm
+from ._architectures import NetworkSpec, build_attention_lstm
 from ._base import SequenceEstimatorBase
-from ._batches import split_rows
 from ._docstrings import fill_doc
 
 
@@ -183,11 +182,11 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
                 f"expected labels among {self.classes_.tolist()}."
             )
 
-    def _validation_split(self, X, y, sample_weight):
+    def _validation_split(self, y):
         """Stratified, shuffled hold-out: data sorted by class must not leave a class out."""
         n_val = self._n_validation(len(y))
         if n_val == 0:
-            return (X, y, sample_weight), None
+            return slice(None), None
         labels = y.ravel()
         counts = np.bincount(labels.astype(int))
         enough = counts.min() >= 2 and min(n_val, len(y) - n_val) >= len(counts)
@@ -197,7 +196,7 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
         else:
             order = np.random.RandomState(self._seed).permutation(len(y))
             train, val = order[n_val:], order[:n_val]
-        return split_rows((X, y, sample_weight), train, val)
+        return train, val
 
     def _output_head(self):
         """``n_outputs``, output activation and loss for the fitted classes."""
@@ -245,8 +244,8 @@ default="additive"
     classes_ : ndarray of shape (n_classes,)
         Class labels, sorted.
     model_ : keras.Model
-        The fitted network (float32). ``predict`` and ``explain`` run a
-        float64 copy of it, so a row's outputs do not depend on the other
+        The fitted network (float32). ``predict`` and ``explain`` run it in
+        fixed-size batches, so a row's outputs do not depend on the other
         rows passed with it.
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``).
@@ -326,7 +325,7 @@ default="additive"
     def _keras_build_fn(self):
         return build_attention_lstm(
             n_features=self.n_step_features_in_,
-            spec=self._network_spec(),
+            spec=NetworkSpec.from_estimator(self),
             learning_rate=self.learning_rate,
             seed=self._seed,
             **self._output_head(),

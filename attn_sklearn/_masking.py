@@ -15,6 +15,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ._windows import window_layout, windows_of
+
 MASK_VALUE = -(2.0**100)
 
 
@@ -47,6 +49,11 @@ def real_steps(X):
     """
     if isinstance(X, Mapping):
         return np.any([real_steps(values) for values in X.values()], axis=0)
+    layout = window_layout(X)
+    if layout is not None:  # overlapping windows: mask the series once, view it as windows
+        series, hop = layout
+        real = ~np.all(series == MASK_VALUE, axis=-1)
+        return windows_of(real, window=X.shape[1], hop=hop, n_windows=len(X))
     return ~np.all(_per_step(X) == MASK_VALUE, axis=-1)
 
 

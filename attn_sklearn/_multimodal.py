@@ -10,6 +10,7 @@ from typing import ClassVar
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
+from ._architectures import NetworkSpec
 from ._classifier import _SequenceClassifierBase
 from ._docstrings import fill_doc
 from ._multimodal_data import check_modalities
@@ -98,8 +99,8 @@ default="self"
         Encoder used for each modality.
     model_ : keras.Model
         The fitted network (float32); its inputs are a dict keyed by modality
-        name. ``predict`` and ``explain`` run a float64 copy of it, so a row's
-        outputs do not depend on the other rows passed with it.
+        name. ``predict`` and ``explain`` run it in fixed-size batches, so a
+        row's outputs do not depend on the other rows passed with it.
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``).
     n_features_in_ : int
@@ -247,7 +248,7 @@ default="self"
             modalities={name: tuple(shape) for name, shape in self.modalities_.items()},
             encoders=self.encoders_,
             conv_filters=self._check_conv_filters(),
-            spec=self._network_spec(),
+            spec=NetworkSpec.from_estimator(self),
             learning_rate=self.learning_rate,
             seed=self._seed,
             **self._output_head(),

@@ -6,9 +6,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
 from sklearn.utils.validation import check_array
 
-from ._architectures import build_attention_lstm
+from ._architectures import NetworkSpec, build_attention_lstm
 from ._base import SequenceEstimatorBase
-from ._batches import split_rows
 from ._docstrings import fill_doc
 
 
@@ -68,8 +67,8 @@ default="additive"
     Attributes
     ----------
     model_ : keras.Model
-        The fitted network (float32). ``predict`` and ``explain`` run a
-        float64 copy of it, so a row's outputs do not depend on the other
+        The fitted network (float32). ``predict`` and ``explain`` run it in
+        fixed-size batches, so a row's outputs do not depend on the other
         rows passed with it.
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``), on standardised targets.
@@ -187,19 +186,19 @@ default="additive"
                 f"y has {n_outputs} outputs, but the estimator was fitted with {self.n_outputs_}."
             )
 
-    def _validation_split(self, X, y, sample_weight):
+    def _validation_split(self, y):
         """Hold out the last rows: the future must not train the model that is judged on it."""
         n_val = self._n_validation(len(y))
         if n_val == 0:
-            return (X, y, sample_weight), None
+            return slice(None), None
         cut = len(y) - n_val
-        return split_rows((X, y, sample_weight), slice(0, cut), slice(cut, None))
+        return slice(0, cut), slice(cut, None)
 
     def _keras_build_fn(self):
         return build_attention_lstm(
             n_features=self.n_step_features_in_,
             n_outputs=self.n_outputs_,
-            spec=self._network_spec(),
+            spec=NetworkSpec.from_estimator(self),
             output_activation="linear",
             loss="mse",
             learning_rate=self.learning_rate,

@@ -23,11 +23,16 @@ import numpy as np
 from sklearn.utils.validation import _check_feature_names, check_array
 
 from ._masking import MASK_VALUE, real_and_partially_padded_steps
+from ._windows import (
+    first_window_holding,
+    recast_windows,
+    window_layout,
+    windows_holding,
+    windows_of,
+)
 
 NUMERIC_KINDS = "biuf"
-_MISSING_HINT = (
-    "mark missing observations with SequenceMasker first, which turns them into padding"
-)
+_MISSING_HINT = "mark missing observations with SequenceMasker first, which turns them into padding"
 
 
 def is_int(value):
@@ -83,8 +88,13 @@ def as_sequence_array(X, *, name="X", max_ndim=3, dtype=np.float32, copy=False):
             f"{name} must have at least one time step and one value per step; received shape "
             f"{X.shape}."
         )
+    ndim = X.ndim
+    X = X[:, :, np.newaxis] if ndim == 2 else X
+    # Overlapping windows are checked and cast through their series: no copy per window.
+    layout = window_layout(X) if not copy else None
+    values = X if layout is None else layout[0]
     if np.dtype(dtype).itemsize < X.dtype.itemsize or X.dtype.kind in "iu":
-        finite = np.abs(X[np.isfinite(X)])
+        finite = np.abs(values[np.isfinite(values)])
         largest = finite.max(initial=0.0)
         if largest > np.finfo(dtype).max:
             raise ValueError(
@@ -92,9 +102,9 @@ def as_sequence_array(X, *, name="X", max_ndim=3, dtype=np.float32, copy=False):
                 f"in (+-{np.finfo(dtype).max:.3g}); received a largest magnitude of "
                 f"{largest:.3g}. Scale X first (e.g. with StandardScaler)."
             )
-    ndim = X.ndim
-    X = X.astype(dtype, copy=False)
-    return (X[:, :, np.newaxis] if ndim == 2 else X), ndim
+    if layout is not None:
+        return recast_windows(X, layout, dtype), ndim
+    return X.astype(dtype, copy=False), ndim
 
 
 def record_input_shape(owner, *, ndim, n_timesteps, n_step_values, reset):
@@ -139,14 +149,18 @@ def check_steps(
     refer to it (say ``X['images']`` for one modality). With ``allow_nan``,
     NaN (a missing observation) may stand in real steps; infinity never.
     """
-    real, partial = real_and_partially_padded_steps(X)
+    # Overlapping windows are checked once per observation of their series, which is
+    # treated as one long sequence; positions are reported in the windows.
+    layout = window_layout(X)
+    values = X if layout is None else layout[0][np.newaxis]
+    real, partial = real_and_partially_padded_steps(values)
     if np.any(partial):
-        sample, step = np.argwhere(partial)[0]
+        sample, step = _first_position(partial, X, layout)
         raise ValueError(
             f"{name}[{sample}, {step}] mixes the padding marker MASK_VALUE with real values; "
             f"{padded_rule}."
         )
-    per_step = X.reshape(*X.shape[:2], -1)
+    per_step = values.reshape(*values.shape[:2], -1)
     if allow_nan:
         bad = real & np.any(np.isinf(per_step), axis=-1)
         what, expected = "infinity", "finite values or NaN (missing)"
@@ -154,12 +168,28 @@ def check_steps(
         bad = real & ~np.all(np.isfinite(per_step), axis=-1)
         what, expected = "NaN or infinity", f"finite values; {missing_hint}"
     if np.any(bad):
-        sample, step = np.argwhere(bad)[0]
+        sample, step = _first_position(bad, X, layout)
+        count = int(bad.sum())
+        if layout is not None:  # each bad observation appears once in every window holding it
+            holding = windows_holding(
+                np.flatnonzero(bad[0]), window=X.shape[1], hop=layout[1], n_windows=len(X)
+            )
+            count = int(holding.sum())
         raise ValueError(
-            f"{name} contains {what} in {int(bad.sum())} real (non-padded) time step(s), the "
+            f"{name} contains {what} in {count} real (non-padded) time step(s), the "
             f"first at {name}[{sample}, {step}]. Expected {expected}."
         )
-    return real
+    if layout is None:
+        return real
+    return windows_of(real[0], window=X.shape[1], hop=layout[1], n_windows=len(X))
+
+
+def _first_position(flags, X, layout):
+    """``(sample, step)`` of the first flagged step, in ``X``'s own coordinates."""
+    sample, step = (int(i) for i in np.argwhere(flags)[0])
+    if layout is None:
+        return sample, step
+    return first_window_holding(step, window=X.shape[1], hop=layout[1])
 
 
 def check_has_real_steps(real, *, detail="every step is padding"):

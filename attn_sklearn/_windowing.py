@@ -118,16 +118,20 @@ class SlidingWindowTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator
         -------
         X_windows : ndarray of shape (n_steps, window, n_features)
             ``X_windows[i]`` holds observations ``i - window + 1 .. i``; steps
-            before the first observation are filled with ``MASK_VALUE``.
+            before the first observation are filled with ``MASK_VALUE``. A
+            read-only view over one padded float64 copy of ``X``: the windows
+            share memory, so the output costs one copy of the series whatever
+            the window, and the estimators train on it without copying it per
+            window. ``np.array(X_windows)`` gives a writable copy.
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         n_steps, n_features = X.shape
         padded = np.full((n_steps + self.window - 1, n_features), MASK_VALUE, dtype=np.float64)
         padded[self.window - 1 :] = X
-        # View of shape (n_steps, n_features, window): no copy until the end.
+        # A read-only view: the windows overlap and share the padded series' memory.
         windows = np.lib.stride_tricks.sliding_window_view(padded, self.window, axis=0)
-        return np.ascontiguousarray(windows.transpose(0, 2, 1))
+        return windows.transpose(0, 2, 1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -234,7 +238,8 @@ def frame_supervised(series, window, *, horizon=1, stride=1, target=None):
     -------
     X : ndarray of shape (n_windows, window) or (n_windows, window, n_features)
         Input windows, float64: 2-D for a 1-D series (univariate sequences),
-        3-D for a 2-D series.
+        3-D for a 2-D series. A read-only view over one copy of the series
+        (overlapping windows share memory); ``np.array(X)`` gives a writable copy.
     y : ndarray of shape (n_windows,) or (n_windows, horizon)
         Targets, float64; 1-D when ``horizon == 1``.
 
@@ -275,9 +280,10 @@ def frame_supervised(series, window, *, horizon=1, stride=1, target=None):
         )
     starts = np.arange(0, n_steps - window - horizon + 1, stride)
     # sliding_window_view puts the window axis last: (n_steps - window + 1, [n_features,] window).
-    X = np.lib.stride_tricks.sliding_window_view(values, window, axis=0)[starts]
+    # Slicing (not indexing) keeps X a read-only view over the series: no copy per window.
+    X = np.lib.stride_tricks.sliding_window_view(values, window, axis=0)[: starts[-1] + 1 : stride]
     if not univariate:
-        X = np.ascontiguousarray(X.transpose(0, 2, 1))
+        X = X.transpose(0, 2, 1)
     y_series = values if univariate else values[:, target_col]
     y = np.lib.stride_tricks.sliding_window_view(y_series, horizon)[starts + window]
     return X, (y[:, 0].copy() if horizon == 1 else y)

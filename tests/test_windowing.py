@@ -25,7 +25,7 @@ def test_windows_match_hand_computed_example():
     expected = np.array([[M, M, 0], [M, 0, 1], [0, 1, 2], [1, 2, 3], [2, 3, 4]], dtype=float)
     assert Xt.shape == (5, 3, 1)
     assert Xt.dtype == np.float64
-    assert Xt.flags.c_contiguous
+    assert not Xt.flags.writeable  # a view: consecutive windows share memory
     assert_array_equal(Xt[:, :, 0], expected)
 
 
@@ -208,7 +208,7 @@ def test_frame_multivariate_and_dataframe():
     assert_array_equal(X, X_np)
     assert_array_equal(y, y_np)
     assert X.shape == (4, 2, 3)
-    assert X.flags.c_contiguous
+    assert not X.flags.writeable  # a view: overlapping windows share memory
     assert_array_equal(X[1], values[1:3])
     assert_array_equal(y, values[2:, 2])
     # An integer is a position, even for a DataFrame.
@@ -232,13 +232,16 @@ def test_frame_input_never_modified_and_fresh_output():
     X, y = frame_supervised(series, 2, horizon=2, target=0)
     assert_array_equal(series, copy)
     assert not np.shares_memory(X, series) and not np.shares_memory(y, series)
-    assert X.flags.writeable and y.flags.writeable
+    assert not X.flags.writeable and y.flags.writeable  # X: a view over a private copy
+    X = np.array(X)  # the documented way to a writable copy
     X[:] = -1
     y[:] = -1
     assert_array_equal(series, copy)
 
     df = pd.DataFrame(copy, columns=["a", "b"])
     X, _ = frame_supervised(df, 2, target="a")
+    assert not np.shares_memory(X, df.to_numpy())
+    X = np.array(X)
     X[:] = -1
     assert_array_equal(df.to_numpy(), copy)
 
