@@ -4,8 +4,14 @@ import keras
 import numpy as np
 import pytest
 
-from attn_sklearn import AttentionLSTMClassifier, AttentionLSTMRegressor
+from attn_sklearn import (
+    AttentionLSTMClassifier,
+    AttentionLSTMRegressor,
+    MultimodalAttentionClassifier,
+    pack_modalities,
+)
 from attn_sklearn._inference import BATCH_SIZES, batch_plan, traced_inference
+from attn_sklearn.datasets import make_multimodal_sequences
 
 SMALL = dict(units=4, epochs=1, batch_size=16, random_state=0)
 
@@ -33,7 +39,7 @@ def test_a_rows_outputs_are_the_same_in_any_call(sequences, params):
     order = np.random.default_rng(1).permutation(len(X))
     np.testing.assert_array_equal(reg.predict(X[order]), expected[order])
     # Calls of every size in the batch ladder and across its boundaries.
-    for size in (1, 2, 7, 8, 9, 33, 257):
+    for size in (1, 2, 7, 15, 16, 17, 63, 65, 257):
         np.testing.assert_array_equal(reg.predict(X[-size:]), expected[-size:])
     if params["attention"] != "none":
         weights = reg.explain(X)
@@ -84,6 +90,26 @@ def test_fit_predict_and_explain_trace_a_bounded_number_of_times(sequences, trac
     before = inference.tracing_count()
     for n_rows in (2, 17, 40, 299):
         clf.predict_proba(X[:n_rows])
+        clf.explain(X[:n_rows])
+    assert inference.tracing_count() == before
+
+
+def test_multimodal_fit_and_inference_trace_a_bounded_number_of_times(traced_steps):
+    modalities, labels, _ = make_multimodal_sequences(
+        120, n_timesteps=6, image_shape=(4, 4, 1), hours=2, w_features=2, random_state=0
+    )
+    X = pack_modalities(**modalities)
+    clf = MultimodalAttentionClassifier(**{**SMALL, "epochs": 3}, validation_fraction=0.2)
+    clf.fit(X, labels)
+    assert 1 <= traced_steps["train_step"] <= 2 and traced_steps["test_step"] == 1
+    for n_rows in (1, 5, 17, 70, 120):
+        clf.predict_proba(X[:n_rows])
+        clf.explain(X[:n_rows])
+    inference = traced_inference(clf.model_)
+    assert inference.tracing_count() <= 2 * len(BATCH_SIZES)
+    before = inference.tracing_count()
+    for n_rows in (2, 33, 119):
+        clf.predict(X[:n_rows])
         clf.explain(X[:n_rows])
     assert inference.tracing_count() == before
 
