@@ -43,7 +43,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
 from ._architectures import ATTENTION_TYPES
-from ._batches import evaluation_batches, n_samples, training_batches
+from ._batches import evaluation_batches, n_samples, row_gatherer, training_batches
 from ._explain import attention_frame, check_explain_request, step_importance
 from ._inference import run_inference
 from ._keras_files import model_from_bytes, model_to_bytes
@@ -244,8 +244,9 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         sample_weight = np.asarray(sample_weight, np.float32)
         train, val = self._validation_split(y)
         monitor = "val_loss" if val is not None else "loss"
+        gather_x = row_gatherer(X)
         batches = training_batches(
-            X,
+            gather_x,
             rows[train],
             y[train],
             sample_weight[train],
@@ -254,7 +255,9 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
             first_epoch=initial_epoch,
         )
         if val is not None:
-            val = evaluation_batches(X, rows[val], y[val], sample_weight[val])
+            val = evaluation_batches(
+                gather_x, rows[val], y[val], sample_weight[val], batch_size=int(self.batch_size)
+            )
         with no_retracing_warnings():
             history = self.model_.fit(
                 batches,

@@ -12,8 +12,6 @@ from sklearn.utils.validation import _num_samples
 
 from ._windows import window_layout
 
-_EVALUATION_BATCH_SIZE = 1024
-
 
 def n_samples(X):
     """Number of samples of array-like or dict-of-modalities ``X``; ``None`` when not knowable.
@@ -27,12 +25,14 @@ def n_samples(X):
         return None
 
 
-def _row_gatherer(X):
+def row_gatherer(X):
     """A function from an int64 tensor of row indices to those rows of ``X``, as tensors.
 
-    Overlapping windows (see ``_windows.py``) go to TensorFlow as their series
-    and each batch is gathered from it, so the input pipeline holds the series
-    once instead of every window.
+    ``X`` goes to TensorFlow once here; a fit's training and validation
+    pipelines share the one gatherer, so they share that copy. Overlapping
+    windows (see ``_windows.py``) go as their series and each batch is
+    gathered from it, so the input pipeline holds the series once instead of
+    every window.
     """
     layout = None if isinstance(X, dict) else window_layout(X)
     if layout is None:
@@ -44,9 +44,8 @@ def _row_gatherer(X):
     return lambda rows: tf.gather(series, rows[:, tf.newaxis] * hop + offsets)
 
 
-def _batches_of(X, rows, y, sample_weight, positions):
+def _batches_of(gather_x, rows, y, sample_weight, positions):
     """Map a dataset of position batches to ``(X[rows[p]], y[p], sample_weight[p])``."""
-    gather_x = _row_gatherer(X)
     rows, y, sample_weight = (tf.convert_to_tensor(a) for a in (rows, y, sample_weight))
 
     def batch(p):
@@ -55,10 +54,11 @@ def _batches_of(X, rows, y, sample_weight, positions):
     return positions.map(batch).prefetch(tf.data.AUTOTUNE)
 
 
-def training_batches(X, rows, y, sample_weight, *, batch_size, seed, first_epoch):
+def training_batches(gather_x, rows, y, sample_weight, *, batch_size, seed, first_epoch):
     """Mini-batches of ``(X[rows], y, sample_weight)``, reshuffled every epoch.
 
-    ``y`` and ``sample_weight`` are aligned with ``rows`` (indices into ``X``).
+    ``gather_x`` is ``X``'s :func:`row_gatherer`; ``y`` and ``sample_weight``
+    are aligned with ``rows`` (indices into ``X``).
     Each epoch's order is a NumPy permutation keyed on ``(seed, epoch)``:
     ``tf.data``'s own ``shuffle`` mixes in TensorFlow's global seed, so a
     user's ``tf.random.set_seed`` would silently change our fits.
@@ -78,10 +78,15 @@ def training_batches(X, rows, y, sample_weight, *, batch_size, seed, first_epoch
         .batch(batch_size)
         .apply(tf.data.experimental.assert_cardinality(n_batches))  # Keras then knows the epoch
     )
-    return _batches_of(X, rows, y, sample_weight, positions)
+    return _batches_of(gather_x, rows, y, sample_weight, positions)
 
 
-def evaluation_batches(X, rows, y, sample_weight):
-    """Unshuffled batches of ``(X[rows], y, sample_weight)`` for validation losses."""
-    positions = tf.data.Dataset.range(len(rows)).batch(_EVALUATION_BATCH_SIZE)
-    return _batches_of(X, rows, y, sample_weight, positions)
+def evaluation_batches(gather_x, rows, y, sample_weight, *, batch_size):
+    """Unshuffled batches of ``(X[rows], y, sample_weight)`` for validation losses.
+
+    The training batch size, as Keras' own default: a batch's working set
+    grows with the window length, so a larger fixed size would set the peak
+    memory of a fit on long windows.
+    """
+    positions = tf.data.Dataset.range(len(rows)).batch(batch_size)
+    return _batches_of(gather_x, rows, y, sample_weight, positions)
