@@ -55,17 +55,24 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     Parameters
     ----------
     maxlen : int or None, default=None
-        Number of time steps of the output. ``None`` learns the longest
-        sequence seen in ``fit``.
+        Number of time steps of the output (before any widening, see
+        ``on_overflow``). ``None`` learns the longest sequence seen in ``fit``.
     padding : {"post", "pre"}, default="post"
         Where padding goes. ``"post"`` (after the data) keeps cuDNN LSTM
         kernels usable.
     truncating : {"pre", "post"}, default="pre"
-        Which steps to drop from sequences longer than ``maxlen_``: ``"pre"``
-        drops the oldest steps and keeps the most recent, ``"post"`` keeps
-        the first ``maxlen_`` steps.
-    on_overflow : {"truncate", "raise"}, default="truncate"
-        What ``transform`` does with a sequence longer than ``maxlen_``.
+        With ``on_overflow="truncate"``, which steps to drop from sequences
+        longer than ``maxlen_``: ``"pre"`` drops the oldest steps and keeps
+        the most recent, ``"post"`` keeps the first ``maxlen_`` steps.
+    on_overflow : {"extend", "truncate", "raise"}, default="extend"
+        What ``transform`` does when a sequence is longer than ``maxlen_``.
+        ``"extend"`` keeps every real step: that call's output has as many
+        steps as its longest sequence, and the others get more padding. Our
+        estimators take any number of steps and ignore padding exactly, so
+        nothing is lost and predictions do not change for the other
+        sequences. ``"truncate"`` cuts to ``maxlen_`` (see ``truncating``),
+        for a model that needs a fixed width (e.g. a flattening scikit-learn
+        estimator); ``"raise"`` refuses the input.
     id_column : hashable or None, default=None
         For a long-format DataFrame ``X`` (one row per observation): the column
         holding the sequence id. Sequences are ordered by first appearance of
@@ -78,7 +85,8 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     Attributes
     ----------
     maxlen_ : int
-        Number of time steps of the output.
+        Number of time steps of the output (more where ``on_overflow="extend"``
+        meets a longer sequence).
     n_features_in_ : int
         Number of features per step.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -103,7 +111,7 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         "maxlen": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "padding": [StrOptions({"post", "pre"})],
         "truncating": [StrOptions({"pre", "post"})],
-        "on_overflow": [StrOptions({"truncate", "raise"})],
+        "on_overflow": [StrOptions({"extend", "truncate", "raise"})],
         "id_column": [Hashable, None],
         "time_column": [Hashable, None],
     }
@@ -114,7 +122,7 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         *,
         padding="post",
         truncating="pre",
-        on_overflow="truncate",
+        on_overflow="extend",
         id_column=None,
         time_column=None,
     ):
@@ -234,7 +242,7 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        """Pad (and truncate) sequences to ``maxlen_`` steps.
+        """Pad sequences to ``maxlen_`` steps (longer ones as ``on_overflow`` says).
 
         Parameters
         ----------
@@ -243,8 +251,10 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_padded : ndarray of shape (n_sequences, maxlen_, n_features_in_)
+        X_padded : ndarray of shape (n_sequences, n_timesteps, n_features_in_)
             float64 array; padded steps hold ``MASK_VALUE`` in every feature.
+            ``n_timesteps`` is ``maxlen_``, or the longest sequence of ``X``
+            when that is longer and ``on_overflow="extend"``.
         """
         check_is_fitted(self)
         seqs, _ = self._to_sequences(X, fitting=False)
@@ -254,13 +264,16 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
                 f"fitted with {self.n_features_in_}."
             )
         maxlen = self.maxlen_
+        if self.on_overflow == "extend":
+            maxlen = max(maxlen, *map(len, seqs))
         out = np.full((len(seqs), maxlen, self.n_features_in_), MASK_VALUE)
         for i, seq in enumerate(seqs):
             if len(seq) > maxlen:
                 if self.on_overflow == "raise":
                     raise ValueError(
                         f"Sequence {i} has {len(seq)} steps, more than maxlen_={maxlen}; "
-                        "set on_overflow='truncate' or a larger maxlen."
+                        "set on_overflow='extend' to keep every step, 'truncate' to cut, or a "
+                        "larger maxlen."
                     )
                 seq = seq[-maxlen:] if self.truncating == "pre" else seq[:maxlen]
             if self.padding == "post":

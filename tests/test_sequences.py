@@ -9,7 +9,13 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from attn_sklearn import MASK_VALUE, SequenceMasker, SequencePadder, SequenceScaler
+from attn_sklearn import (
+    MASK_VALUE,
+    AttentionLSTMClassifier,
+    SequenceMasker,
+    SequencePadder,
+    SequenceScaler,
+)
 from attn_sklearn._masking import real_steps
 from attn_sklearn.datasets import make_sequence_classification
 
@@ -107,9 +113,39 @@ def test_padder_maxlen_given_and_learned():
     ],
 )
 def test_padder_truncation(truncating, padding, expected):
-    padder = SequencePadder(maxlen=2, truncating=truncating, padding=padding)
+    padder = SequencePadder(
+        maxlen=2, truncating=truncating, padding=padding, on_overflow="truncate"
+    )
     Xp = padder.fit_transform(_ragged())
     assert_array_equal(Xp[..., 0], expected)
+
+
+@pytest.mark.parametrize("padding", ["post", "pre"])
+def test_padder_keeps_every_real_step_of_a_longer_sequence_by_default(padding):
+    padder = SequencePadder(padding=padding).fit([[1.0, 2.0], [3.0]])
+    assert padder.maxlen_ == 2
+    Xp = padder.transform([[9.0], [1.0, 2.0, 3.0, 4.0]])[..., 0]
+    expected = [[9.0, M, M, M], [1.0, 2.0, 3.0, 4.0]]
+    assert_array_equal(Xp, expected if padding == "post" else [[M, M, M, 9.0], expected[1]])
+    assert padder.transform([[5.0]]).shape == (1, 2, 1)  # shorter calls keep maxlen_
+    explicit = SequencePadder(maxlen=3).fit([[1.0]])
+    assert explicit.transform([[1.0, 2.0, 3.0, 4.0, 5.0]]).shape == (1, 5, 1)
+
+
+def test_a_longer_test_sequence_changes_no_other_prediction():
+    rng = np.random.default_rng(0)
+    train = [rng.normal(size=(int(rng.integers(3, 7)), 2)) for _ in range(40)]
+    labels = np.array([int(seq[:, 0].sum() > 0) for seq in train])
+    clf = make_pipeline(
+        SequencePadder(),
+        AttentionLSTMClassifier(units=4, epochs=2, validation_fraction=0.0, random_state=0),
+    ).fit(train, labels)
+    longer = rng.normal(size=(15, 2))  # longer than any training sequence
+    alone = clf.predict_proba(train[:5])
+    together = clf.predict_proba([*train[:5], longer])
+    assert_array_equal(together[:5], alone)
+    truncated = clf.set_params(sequencepadder__on_overflow="truncate")
+    assert not np.allclose(truncated.predict_proba([longer]), together[5:])
 
 
 def test_padder_on_overflow_raise():
