@@ -20,8 +20,11 @@ same process, so only the estimator's own work differs:
   building the network, the plain side is timed as clone + compile + fit.
 
 Fits alternate between the two sides (in ABBA order, so that neither always
-runs first) for ``--repeats`` rounds; the table shows the median of each and
-the ratio ours / plain (goal: at most 1.10).
+runs first) for ``--repeats`` rounds; the table shows the fastest fit of each
+and their ratio ours / plain (goal: at most 1.10). Other load on the machine
+only ever adds time, so the fastest of several fits is the least disturbed
+estimate of each side's cost (as ``timeit`` reports); the JSON keeps every
+time and the medians too.
 
 Inference: both sides are warmed up with one untimed call, then ``est.predict(X)``
 and ``est.explain(X)`` are timed against ``plain.predict(X3d)`` (Keras'
@@ -59,7 +62,7 @@ FULL = {
     "units": 64,
     "epochs": 8,
     "batch_size": 32,
-    "repeats": 3,
+    "repeats": 5,
     "small_repeats": 20,
 }
 QUICK = {
@@ -180,6 +183,7 @@ def summarise(args, fit_times, inference, latency):
     import statistics
 
     fit_median = {side: statistics.median(times) for side, times in fit_times.items()}
+    fit_best = {side: min(times) for side, times in fit_times.items()}
     n = args.n_predict
     return {
         "settings": {k: getattr(args, k) for k in FULL} | {"quick": args.quick},
@@ -189,9 +193,12 @@ def summarise(args, fit_times, inference, latency):
             "plain_seconds": fit_times["plain"],
             "ours_median_seconds": fit_median["ours"],
             "plain_median_seconds": fit_median["plain"],
-            "ratio": ratio(fit_median["ours"], fit_median["plain"]),
-            "ours_samples_per_second": per_second(args.n_train * args.epochs, fit_median["ours"]),
-            "plain_samples_per_second": per_second(args.n_train * args.epochs, fit_median["plain"]),
+            "median_ratio": ratio(fit_median["ours"], fit_median["plain"]),
+            "ours_best_seconds": fit_best["ours"],
+            "plain_best_seconds": fit_best["plain"],
+            "ratio": ratio(fit_best["ours"], fit_best["plain"]),
+            "ours_samples_per_second": per_second(args.n_train * args.epochs, fit_best["ours"]),
+            "plain_samples_per_second": per_second(args.n_train * args.epochs, fit_best["plain"]),
         },
         "predict": {
             "n_rows": n,
@@ -222,8 +229,8 @@ def print_report(results):
     rows = [
         [
             f"fit ({s['n_train']} windows x {s['epochs']} epochs)",
-            f"{fmt(fit['ours_median_seconds'], '.2f')} s",
-            f"{fmt(fit['plain_median_seconds'], '.2f')} s",
+            f"{fmt(fit['ours_best_seconds'], '.2f')} s",
+            f"{fmt(fit['plain_best_seconds'], '.2f')} s",
             fmt(fit["ratio"], ".2f"),
             f"<= {FIT_GOAL:.2f}",
             verdict(fit["ratio"], FIT_GOAL),
@@ -250,7 +257,8 @@ def print_report(results):
         rows,
         title="attn_sklearn vs the same network in plain Keras",
         notes=[
-            f"fit: median of {s['repeats']} alternating (ABBA) fits per side; both sides "
+            f"fit: fastest of {s['repeats']} alternating (ABBA) fits per side (median ratio "
+            f"{fmt(fit['median_ratio'], '.2f')}); both sides "
             "include building the network (ours inside fit; plain timed as clone + compile "
             "+ fit).",
             f"predict/explain: best of {s['repeats']} after a warm-up call; plain Keras "
