@@ -67,10 +67,10 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
     on_overflow : {"extend", "truncate", "raise"}, default="extend"
         What ``transform`` does when a sequence is longer than ``maxlen_``.
         ``"extend"`` keeps every real step: that call's output has as many
-        steps as its longest sequence, and the others get more padding. Our
-        estimators take any number of steps and ignore padding exactly, so
-        nothing is lost and predictions do not change for the other
-        sequences. ``"truncate"`` cuts to ``maxlen_`` (see ``truncating``),
+        steps as its longest sequence, and the others get more padding. The
+        package's estimators take any number of steps and ignore padding
+        exactly, so nothing is lost and the other sequences' predictions do
+        not change. ``"truncate"`` cuts to ``maxlen_`` (see ``truncating``),
         for a model that needs a fixed width (e.g. a flattening scikit-learn
         estimator); ``"raise"`` refuses the input.
     id_column : hashable or None, default=None

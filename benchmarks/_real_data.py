@@ -143,21 +143,26 @@ def channels_first_padded(X):
     return np.ascontiguousarray(padding_to_zero(X).transpose(0, 2, 1))
 
 
-def sequence_pipeline(info, *steps):
-    """``SequencePadder`` (+ ``SequenceMasker`` if NaN) + ``SequenceScaler`` + ``steps``."""
+def sequence_pipeline(info, *steps, fixed_width=False):
+    """``SequencePadder`` (+ ``SequenceMasker`` if NaN) + ``SequenceScaler`` + ``steps``.
+
+    ``fixed_width`` cuts test series longer than any training series to their
+    last steps, for the peers that need one width; ours keeps every step.
+    """
     from sklearn.pipeline import make_pipeline
 
     from attn_sklearn import SequenceMasker, SequencePadder, SequenceScaler
 
+    padder = SequencePadder(on_overflow="truncate" if fixed_width else "extend")
     masker = [SequenceMasker()] if info["has_nan"] else []
-    return make_pipeline(SequencePadder(), *masker, SequenceScaler(), *steps)
+    return make_pipeline(padder, *masker, SequenceScaler(), *steps)
 
 
 def padded_for(estimator, info, reshape):
     """``estimator`` behind the sequence pipeline, padding set to 0 and reshaped by ``reshape``."""
     from sklearn.preprocessing import FunctionTransformer
 
-    return sequence_pipeline(info, FunctionTransformer(reshape), estimator)
+    return sequence_pipeline(info, FunctionTransformer(reshape), estimator, fixed_width=True)
 
 
 # ------------------------------------------------------------------- runs
