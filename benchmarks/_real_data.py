@@ -165,6 +165,27 @@ def padded_for(estimator, info, reshape):
     return sequence_pipeline(info, FunctionTransformer(reshape), estimator, fixed_width=True)
 
 
+def build(classes, method, seed, args, info, warm_up=False):
+    """``(estimator, input kind: "seq" or "aeon", note)`` of ``method``.
+
+    ``classes`` maps each method to its class (classifier or regressor).
+    """
+    cls = classes[method]
+    if method == "attn_lstm":
+        est = cls(random_state=seed, **our_params(args, warm_up))
+        return sequence_pipeline(info, est), "seq", None
+    if method == "minirocket":
+        est = cls(n_kernels=args.n_kernels, random_state=seed, n_jobs=1)
+        if info["equal_length"]:
+            return est, "aeon", None
+        return padded_for(est, info, channels_first_padded), "seq", "padded"
+    if method == "knn_dtw":
+        return cls(n_neighbors=1, distance="dtw", n_jobs=1), "aeon", None
+    if method == "ridge_cv":
+        return padded_for(cls(alphas=RIDGE_ALPHAS), info, flatten_padded), "seq", None
+    raise ValueError(f"unknown method {method!r}")
+
+
 # ------------------------------------------------------------------- runs
 def fit_and_predict(estimator, X_train, y_train, X_test):
     """``(predictions, fit seconds, predict seconds, warnings raised)``."""

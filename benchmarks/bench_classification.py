@@ -55,20 +55,17 @@ Needs aeon (``pip install ".[bench]"``).
 """
 
 
+from functools import partial
+
 import numpy as np
 from _common import fmt, print_table, write_json
 from _real_data import (
-    RIDGE_ALPHAS,
-    channels_first_padded,
-    flatten_padded,
+    build,
     lengths,
-    our_params,
-    padded_for,
     parse_args,
     print_results,
     require_aeon,
     run_benchmark,
-    sequence_pipeline,
     settings,
 )
 
@@ -95,30 +92,20 @@ METHODS = {  # key: (label, seeded)
 }
 
 
-def build(method, seed, args, info, warm_up=False):
-    """``(estimator, input kind, note)`` of ``method``; input kind is ``"seq"`` or ``"aeon"``."""
-    if method == "attn_lstm":
-        from attn_sklearn import AttentionLSTMClassifier
+def estimator_classes():
+    """The class behind each method (aeon imported here: it is checked for first)."""
+    from aeon.classification.convolution_based import MiniRocketClassifier
+    from aeon.classification.distance_based import KNeighborsTimeSeriesClassifier
+    from sklearn.linear_model import RidgeClassifierCV
 
-        est = AttentionLSTMClassifier(random_state=seed, **our_params(args, warm_up))
-        return sequence_pipeline(info, est), "seq", None
-    if method == "minirocket":
-        from aeon.classification.convolution_based import MiniRocketClassifier
+    from attn_sklearn import AttentionLSTMClassifier
 
-        est = MiniRocketClassifier(n_kernels=args.n_kernels, random_state=seed, n_jobs=1)
-        if info["equal_length"]:
-            return est, "aeon", None
-        return padded_for(est, info, channels_first_padded), "seq", "padded"
-    if method == "knn_dtw":
-        from aeon.classification.distance_based import KNeighborsTimeSeriesClassifier
-
-        est = KNeighborsTimeSeriesClassifier(n_neighbors=1, distance="dtw", n_jobs=1)
-        return est, "aeon", None
-    if method == "ridge_cv":
-        from sklearn.linear_model import RidgeClassifierCV
-
-        return padded_for(RidgeClassifierCV(alphas=RIDGE_ALPHAS), info, flatten_padded), "seq", None
-    raise ValueError(f"unknown method {method!r}")
+    return {
+        "attn_lstm": AttentionLSTMClassifier,
+        "minirocket": MiniRocketClassifier,
+        "knn_dtw": KNeighborsTimeSeriesClassifier,
+        "ridge_cv": RidgeClassifierCV,
+    }
 
 
 def classification_scores(y_true, y_pred):
@@ -179,7 +166,7 @@ def main(argv=None):
         args,
         load_classification,
         METHODS,
-        build,
+        partial(build, estimator_classes()),
         classification_scores,
         classification_warm_rows,
         majority_reference,

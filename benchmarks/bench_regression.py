@@ -49,20 +49,17 @@ one seed, ``epochs=2, units=8`` for ours and 500 MiniRocket kernels.
 Needs aeon (``pip install ".[bench]"``).
 """
 
+from functools import partial
+
 import numpy as np
 from _common import fmt, print_table, write_json
 from _real_data import (
-    RIDGE_ALPHAS,
-    channels_first_padded,
-    flatten_padded,
+    build,
     lengths,
-    our_params,
-    padded_for,
     parse_args,
     print_results,
     require_aeon,
     run_benchmark,
-    sequence_pipeline,
     settings,
 )
 
@@ -83,30 +80,20 @@ METHODS = {  # key: (label, seeded)
 }
 
 
-def build(method, seed, args, info, warm_up=False):
-    """``(estimator, input kind, note)`` of ``method``; input kind is ``"seq"`` or ``"aeon"``."""
-    if method == "attn_lstm":
-        from attn_sklearn import AttentionLSTMRegressor
+def estimator_classes():
+    """The class behind each method (aeon imported here: it is checked for first)."""
+    from aeon.regression.convolution_based import MiniRocketRegressor
+    from aeon.regression.distance_based import KNeighborsTimeSeriesRegressor
+    from sklearn.linear_model import RidgeCV
 
-        est = AttentionLSTMRegressor(random_state=seed, **our_params(args, warm_up))
-        return sequence_pipeline(info, est), "seq", None
-    if method == "minirocket":
-        from aeon.regression.convolution_based import MiniRocketRegressor
+    from attn_sklearn import AttentionLSTMRegressor
 
-        est = MiniRocketRegressor(n_kernels=args.n_kernels, random_state=seed, n_jobs=1)
-        if info["equal_length"]:
-            return est, "aeon", None
-        return padded_for(est, info, channels_first_padded), "seq", "padded"
-    if method == "knn_dtw":
-        from aeon.regression.distance_based import KNeighborsTimeSeriesRegressor
-
-        est = KNeighborsTimeSeriesRegressor(n_neighbors=1, distance="dtw", n_jobs=1)
-        return est, "aeon", None
-    if method == "ridge_cv":
-        from sklearn.linear_model import RidgeCV
-
-        return padded_for(RidgeCV(alphas=RIDGE_ALPHAS), info, flatten_padded), "seq", None
-    raise ValueError(f"unknown method {method!r}")
+    return {
+        "attn_lstm": AttentionLSTMRegressor,
+        "minirocket": MiniRocketRegressor,
+        "knn_dtw": KNeighborsTimeSeriesRegressor,
+        "ridge_cv": RidgeCV,
+    }
 
 
 def regression_scores(y_true, y_pred):
@@ -174,7 +161,7 @@ def main(argv=None):
         args,
         load_regression,
         METHODS,
-        build,
+        partial(build, estimator_classes()),
         regression_scores,
         regression_warm_rows,
         mean_reference,
