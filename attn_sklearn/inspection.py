@@ -4,15 +4,24 @@
 scikit-learn :class:`~sklearn.pipeline.Pipeline` whose last step is one, with
 ``X`` as the user holds it (before windowing, padding, masking or scaling);
 the plots of :mod:`attn_sklearn.plotting` take the same arguments.
+``deletion_curve(model, X, y)`` checks whether the attention is faithful: how
+much the score drops when the most-attended steps are hidden, next to random
+and least-attended ones.
 """
+
+import numbers
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import check_scoring
 from sklearn.pipeline import Pipeline
+from sklearn.utils import Bunch, check_random_state
 
+from ._masking import MASK_VALUE, real_steps
+from ._multimodal_data import as_modality_dict
 from ._windowing import SlidingWindowTransformer
 
-__all__ = ["explain"]
+__all__ = ["deletion_curve", "explain"]
 
 
 def _split(model):
@@ -134,3 +143,129 @@ def explain(model, X, *, full=False, as_frame=False, step_labels=None):
     if index is not None:
         result["sample"] = np.asarray(index)[rows]
     return result
+
+
+def _modalities(Z):
+    """``Z`` as ``{name: array}`` when it holds several modalities, else ``None``."""
+    if isinstance(Z, dict) or getattr(getattr(Z, "dtype", None), "names", None):
+        return as_modality_dict(Z)[0]
+    return None
+
+
+def _real_mask(Z):
+    """Real (non-padded) steps of the network input ``Z``, ``(n_samples, n_timesteps)``."""
+    modalities = _modalities(Z)
+    if modalities is not None:
+        return real_steps({name: np.asarray(v, dtype=float) for name, v in modalities.items()})
+    values = np.asarray(Z, dtype=float)
+    return real_steps(values[..., np.newaxis] if values.ndim == 2 else values)
+
+
+def _hidden(Z, hide):
+    """A copy of ``Z`` with the steps flagged in ``hide`` turned into padding."""
+    if isinstance(Z, dict):
+        return {name: _hidden(values, hide) for name, values in Z.items()}
+    if getattr(getattr(Z, "dtype", None), "names", None):
+        copy = Z.copy()
+        for name in Z.dtype.names:
+            copy[name][hide] = MASK_VALUE
+        return copy
+    copy = np.array(Z, dtype=float)  # a writable copy (window views are read-only)
+    copy[hide] = MASK_VALUE
+    return copy
+
+
+def _check_ks(k):
+    ks = [k] if isinstance(k, numbers.Integral) else list(k) if np.iterable(k) else None
+    if not ks or not all(isinstance(v, numbers.Integral) and v >= 1 for v in ks):
+        raise ValueError(f"k must be a positive int or a list of them; received {k!r}.")
+    return np.asarray(sorted(set(int(v) for v in ks)))
+
+
+def deletion_curve(model, X, y, *, k=(1, 2, 3, 5, 10), n_repeats=5, scoring=None,
+                   random_state=None):
+    """Score after hiding the k most-attended steps, next to k random and k least-attended.
+
+    A faithful attention points at the steps the prediction depends on:
+    hiding the most-attended steps should cost much more score than hiding
+    as many random steps, and hiding the least-attended ones should cost
+    little. Hidden steps become padding, which the estimators ignore
+    exactly, so a hidden step is removed from the sequence rather than
+    replaced by an invented value. A row never loses all its real steps: a
+    row with ``m`` real steps hides at most ``m - 1``.
+
+    Parameters
+    ----------
+    model : fitted attn_sklearn estimator or Pipeline
+        As for :func:`explain`; its network must have attention.
+    X : array-like
+        Input as ``model.predict`` takes it (held-out data tells most).
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True targets of ``X``.
+    k : int or list of int, default=(1, 2, 3, 5, 10)
+        How many steps to hide per row.
+    n_repeats : int, default=5
+        Random draws of the steps hidden at random, per ``k``.
+    scoring : str, callable or None, default=None
+        A scikit-learn scorer; ``None`` uses the estimator's ``score``
+        (accuracy for the classifiers, R² for the regressor).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the random steps.
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        ``k`` (the sizes, sorted), ``baseline`` (score with nothing hidden),
+        ``most_attended`` and ``least_attended`` (score per ``k``),
+        ``random_mean`` and ``random_std`` (over ``n_repeats`` draws).
+        Faithful attention gives ``most_attended`` well below
+        ``random_mean``, and ``least_attended`` near ``baseline``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from attn_sklearn import AttentionLSTMRegressor
+    >>> from attn_sklearn.inspection import deletion_curve
+    >>> X = np.random.default_rng(0).normal(size=(60, 8))
+    >>> reg = AttentionLSTMRegressor(units=4, epochs=2, random_state=0).fit(X, X[:, 2])
+    >>> result = deletion_curve(reg, X, X[:, 2], k=[1, 2], random_state=0)
+    >>> result.k, result.most_attended.shape
+    (array([1, 2]), (2,))
+    """
+    ks = _check_ks(k)
+    if not isinstance(n_repeats, numbers.Integral) or isinstance(n_repeats, bool) or n_repeats < 1:
+        raise ValueError(f"n_repeats must be a positive int; received {n_repeats!r}.")
+    final, Z, _ = network_input(model, X)
+    weights = final.explain(Z)  # raises, saying what to do, when there is no attention
+    real = _real_mask(Z)
+    if len(np.asarray(y)) != len(weights):
+        raise ValueError(
+            f"y must have one target per row of X ({len(weights)} rows); received {len(y)}."
+        )
+    scorer = check_scoring(final, scoring=scoring)
+    rng = check_random_state(random_state)
+    most = np.argsort(np.where(real, -weights, np.inf), axis=1, kind="stable")
+    least = np.argsort(np.where(real, weights, np.inf), axis=1, kind="stable")
+    hideable = real.sum(axis=1) - 1
+
+    def score_hiding(order, size):
+        ranks = np.argsort(order, axis=1)  # rank of each step in the hiding order
+        return scorer(final, _hidden(Z, ranks < np.minimum(size, hideable)[:, None]), y)
+
+    def random_order():
+        return np.argsort(np.where(real, rng.random(real.shape), np.inf), axis=1)
+
+    baseline = scorer(final, Z, y)
+    most_attended = np.array([score_hiding(most, size) for size in ks])
+    least_attended = np.array([score_hiding(least, size) for size in ks])
+    random_scores = np.array(
+        [[score_hiding(random_order(), size) for _ in range(n_repeats)] for size in ks]
+    )
+    return Bunch(
+        k=ks,
+        baseline=baseline,
+        most_attended=most_attended,
+        least_attended=least_attended,
+        random_mean=random_scores.mean(axis=1),
+        random_std=random_scores.std(axis=1),
+    )

@@ -1,4 +1,4 @@
-"""Plots of what a fitted estimator looked at and how it trained.
+"""Plots of what a fitted estimator looked at, whether that is faithful, and how it trained.
 
 Every function takes a fitted attn_sklearn estimator or a fitted
 :class:`~sklearn.pipeline.Pipeline` that ends in one, with ``X`` as the user
@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._masking import real_steps
 from .inspection import network_input, row_labels, window_times
 
-__all__ = ["plot_attention", "plot_attention_heads", "plot_history"]
+__all__ = ["plot_attention", "plot_attention_heads", "plot_deletion_curve", "plot_history"]
 
 _PADDING_COLOUR = "lightgrey"
 
@@ -278,3 +278,59 @@ def plot_attention_heads(model, X, *, sample=0, axes=None, cmap="viridis"):
         ax.set_ylabel("query step")
     axes[-1].figure.colorbar(image, ax=axes, label="attention (grey: padding)")
     return axes
+
+
+def plot_deletion_curve(result, *, ax=None):
+    """Plot a :func:`~attn_sklearn.inspection.deletion_curve`: score against steps hidden.
+
+    Faithful attention shows the most-attended curve falling well below the
+    random one (a band of one standard deviation), with the least-attended
+    curve staying near the score with nothing hidden (dashed).
+
+    Parameters
+    ----------
+    result : Bunch
+        What :func:`~attn_sklearn.inspection.deletion_curve` returned.
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; a new figure is created when ``None``.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from attn_sklearn import AttentionLSTMRegressor
+    >>> from attn_sklearn.inspection import deletion_curve
+    >>> from attn_sklearn.plotting import plot_deletion_curve
+    >>> X = np.random.default_rng(0).normal(size=(60, 8))
+    >>> reg = AttentionLSTMRegressor(units=4, epochs=2, random_state=0).fit(X, X[:, 2])
+    >>> ax = plot_deletion_curve(deletion_curve(reg, X, X[:, 2], k=[1, 2], random_state=0))
+    >>> ax.get_xlabel()
+    'steps hidden per sequence'
+    """
+    missing = [key for key in ("k", "baseline", "most_attended", "least_attended",
+                               "random_mean", "random_std") if key not in result]
+    if missing:
+        raise ValueError(
+            "result must be what attn_sklearn.inspection.deletion_curve returned; received "
+            f"an object without {missing}."
+        )
+    _, ax = _axes(ax)
+    k = np.asarray(result["k"])
+    mean, std = np.asarray(result["random_mean"]), np.asarray(result["random_std"])
+    ax.axhline(result["baseline"], color="grey", linestyle="--", label="nothing hidden")
+    ax.plot(k, result["most_attended"], marker="o", color="C3", label="most-attended hidden")
+    ax.plot(k, mean, marker="o", color="C0", label="random steps hidden")
+    ax.fill_between(k, mean - std, mean + std, color="C0", alpha=0.2)
+    ax.plot(k, result["least_attended"], marker="o", color="C2", label="least-attended hidden")
+    ax.set_xticks(k)
+    ax.set_xlabel("steps hidden per sequence")
+    ax.set_ylabel("score")
+    ax.set_title("Deletion test: does the score depend on the attended steps?")
+    ax.legend()
+    return ax

@@ -1,0 +1,147 @@
+"""The deletion test: hiding the most-, least- and randomly-attended steps."""
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.pipeline import make_pipeline
+
+from attn_sklearn import (
+    MASK_VALUE,
+    AttentionLSTMClassifier,
+    AttentionLSTMRegressor,
+    MultimodalAttentionClassifier,
+    SequencePadder,
+    SlidingWindowTransformer,
+    pack_modalities,
+)
+from attn_sklearn.datasets import make_multimodal_sequences
+from attn_sklearn.inspection import deletion_curve
+from attn_sklearn.plotting import plot_deletion_curve
+
+matplotlib.use("Agg")
+SMALL = dict(units=4, epochs=2, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X = np.random.default_rng(0).normal(size=(80, 7))
+    y = X[:, 2] + 0.5 * X[:, 5]
+    return AttentionLSTMRegressor(**SMALL).fit(X, y), X, y
+
+
+def _hide(X, steps_per_row):
+    hidden = X.copy()
+    for row, steps in enumerate(steps_per_row):
+        hidden[row, steps] = MASK_VALUE
+    return hidden
+
+
+def test_scores_match_hiding_the_steps_by_hand(fitted):
+    reg, X, y = fitted
+    original = X.copy()
+    result = deletion_curve(reg, X, y, k=[3, 1], random_state=0)
+    np.testing.assert_array_equal(result.k, [1, 3])
+    weights = reg.explain(X)
+    assert result.baseline == reg.score(X, y)
+    ranked = np.argsort(-weights, axis=1, kind="stable")
+    assert result.most_attended[0] == reg.score(_hide(X, ranked[:, :1]), y)
+    assert result.most_attended[1] == reg.score(_hide(X, ranked[:, :3]), y)
+    least = np.argsort(weights, axis=1, kind="stable")
+    assert result.least_attended[1] == reg.score(_hide(X, least[:, :3]), y)
+    np.testing.assert_array_equal(X, original)  # the caller's X is never modified
+
+
+def test_random_steps_are_seeded_and_averaged(fitted):
+    reg, X, y = fitted
+    first = deletion_curve(reg, X, y, k=[1, 2], n_repeats=3, random_state=1)
+    again = deletion_curve(reg, X, y, k=[1, 2], n_repeats=3, random_state=1)
+    np.testing.assert_array_equal(first.random_mean, again.random_mean)
+    assert np.all(first.random_std > 0)
+    single = deletion_curve(reg, X, y, k=[1], n_repeats=1, random_state=1)
+    assert single.random_std[0] == 0
+
+
+def test_padding_is_never_hidden_and_a_row_keeps_one_real_step():
+    rng = np.random.default_rng(0)
+    sequences = [rng.normal(size=(n, 2)) for n in (1, 2, 3, 4, 5, 6) * 5]
+    labels = np.array([int(seq[0, 0] > 0) for seq in sequences])
+    clf = make_pipeline(SequencePadder(), AttentionLSTMClassifier(**SMALL)).fit(sequences, labels)
+    padded = clf[:-1].transform(sequences)
+    seen = []
+
+    def recording_scorer(estimator, X, y):
+        seen.append(np.array(X))
+        return estimator.score(X, y)
+
+    deletion_curve(clf, sequences, labels, k=[10], n_repeats=1, scoring=recording_scorer)
+    was_real = padded[..., 0] != MASK_VALUE
+    unchanged = [X for X in seen if np.array_equal(X, padded)]
+    assert len(unchanged) == 1  # the baseline; every other call hid steps
+    for X in seen:
+        now_real = X[..., 0] != MASK_VALUE
+        assert not np.any(now_real & ~was_real)  # padding stays padding
+        if not np.array_equal(X, padded):  # k=10 leaves each row exactly one real step
+            assert np.all(now_real.sum(axis=1) == 1)
+
+
+def test_a_windowing_pipeline_with_pandas_and_the_multimodal_classifier():
+    index = pd.date_range("2024-01-01", periods=150, freq="D")
+    frame = pd.DataFrame({"sales": np.sin(np.arange(150) / 4.0)}, index=index)
+    pipe = make_pipeline(SlidingWindowTransformer(window=6), AttentionLSTMRegressor(**SMALL))
+    X, y = frame.iloc[:-1], frame["sales"].to_numpy()[1:]
+    pipe.fit(X, y)
+    result = deletion_curve(pipe, X, y, k=2, n_repeats=2, random_state=0)
+    assert result.baseline == pytest.approx(pipe.score(X, y))
+    assert result.most_attended.shape == (1,)
+
+    modalities, labels, _ = make_multimodal_sequences(
+        60, n_timesteps=5, image_shape=(4, 4, 1), hours=2, w_features=2, random_state=0
+    )
+    packed = pack_modalities(**modalities)
+    clf = MultimodalAttentionClassifier(**SMALL).fit(packed, labels)
+    before = packed.copy()
+    result = deletion_curve(clf, packed, labels, k=[1, 4], n_repeats=2, random_state=0)
+    assert np.all((0 <= result.most_attended) & (result.most_attended <= 1))
+    assert packed.tobytes() == before.tobytes()
+    result = deletion_curve(clf, modalities, labels, k=1, n_repeats=1, random_state=0)
+    assert result.k.tolist() == [1]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"k": 0}, "k must be a positive int"),
+        ({"k": [1, "2"]}, "k must be a positive int"),
+        ({"k": []}, "k must be a positive int"),
+        ({"n_repeats": 0}, "n_repeats must be a positive int"),
+    ],
+)
+def test_bad_arguments_are_named(fitted, kwargs, match):
+    reg, X, y = fitted
+    with pytest.raises(ValueError, match=match):
+        deletion_curve(reg, X, y, **kwargs)
+
+
+def test_y_of_another_length_and_a_network_without_attention(fitted):
+    reg, X, y = fitted
+    with pytest.raises(ValueError, match=r"y must have one target per row of X \(80 rows\)"):
+        deletion_curve(reg, X, y[:-1])
+    plain = AttentionLSTMRegressor(**SMALL, attention="none").fit(X, y)
+    with pytest.raises(ValueError, match="attention='none'"):
+        deletion_curve(plain, X, y)
+
+
+def test_plot_draws_the_three_curves_and_the_baseline(fitted):
+    reg, X, y = fitted
+    ax = plot_deletion_curve(deletion_curve(reg, X, y, k=[1, 2, 3], random_state=0))
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == [
+        "nothing hidden",
+        "most-attended hidden",
+        "random steps hidden",
+        "least-attended hidden",
+    ]
+    assert ax.get_xlabel() == "steps hidden per sequence" and ax.get_ylabel() == "score"
+    with pytest.raises(ValueError, match="deletion_curve returned"):
+        plot_deletion_curve({"k": [1]})
