@@ -9,8 +9,6 @@ much the score drops when the most-attended steps are hidden, next to random
 and least-attended ones.
 """
 
-import numbers
-
 import numpy as np
 import pandas as pd
 from sklearn.metrics import check_scoring
@@ -19,9 +17,15 @@ from sklearn.utils import Bunch, check_random_state
 
 from ._masking import MASK_VALUE, real_steps
 from ._multimodal_data import as_modality_dict
+from ._validation import is_int
 from ._windowing import SlidingWindowTransformer
 
 __all__ = ["deletion_curve", "explain"]
+
+
+def _several_modalities(X):
+    """Whether ``X`` holds several modalities (a dict or a structured array)."""
+    return isinstance(X, dict) or bool(getattr(getattr(X, "dtype", None), "names", None))
 
 
 def _split(model):
@@ -49,8 +53,7 @@ def network_input(model, X, *, in_user_units=False):
     the network input's shape.
     """
     steps, final = _split(model)
-    several = isinstance(X, dict) or getattr(getattr(X, "dtype", None), "names", None)
-    drawable = in_user_units and not several
+    drawable = in_user_units and not _several_modalities(X)
     shaped = X
     for step in steps:
         transformed = step.transform(X)
@@ -145,18 +148,11 @@ def explain(model, X, *, full=False, as_frame=False, step_labels=None):
     return result
 
 
-def _modalities(Z):
-    """``Z`` as ``{name: array}`` when it holds several modalities, else ``None``."""
-    if isinstance(Z, dict) or getattr(getattr(Z, "dtype", None), "names", None):
-        return as_modality_dict(Z)[0]
-    return None
-
-
 def _real_mask(Z):
     """Real (non-padded) steps of the network input ``Z``, ``(n_samples, n_timesteps)``."""
-    modalities = _modalities(Z)
-    if modalities is not None:
-        return real_steps({name: np.asarray(v, dtype=float) for name, v in modalities.items()})
+    if _several_modalities(Z):
+        modalities = as_modality_dict(Z)[0]
+        return real_steps({name: np.asarray(values) for name, values in modalities.items()})
     values = np.asarray(Z, dtype=float)
     return real_steps(values[..., np.newaxis] if values.ndim == 2 else values)
 
@@ -176,8 +172,8 @@ def _hidden(Z, hide):
 
 
 def _check_ks(k):
-    ks = [k] if isinstance(k, numbers.Integral) else list(k) if np.iterable(k) else None
-    if not ks or not all(isinstance(v, numbers.Integral) and v >= 1 for v in ks):
+    ks = [k] if is_int(k) else list(k) if np.iterable(k) else None
+    if not ks or not all(is_int(v) and v >= 1 for v in ks):
         raise ValueError(f"k must be a positive int or a list of them; received {k!r}.")
     return np.asarray(sorted(set(int(v) for v in ks)))
 
@@ -233,7 +229,7 @@ def deletion_curve(model, X, y, *, k=(1, 2, 3, 5, 10), n_repeats=5, scoring=None
     (array([1, 2]), (2,))
     """
     ks = _check_ks(k)
-    if not isinstance(n_repeats, numbers.Integral) or isinstance(n_repeats, bool) or n_repeats < 1:
+    if not is_int(n_repeats) or n_repeats < 1:
         raise ValueError(f"n_repeats must be a positive int; received {n_repeats!r}.")
     final, Z, _ = network_input(model, X)
     weights = final.explain(Z)  # raises, saying what to do, when there is no attention
