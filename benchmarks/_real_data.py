@@ -2,16 +2,18 @@
 
 Options, aeon's data sets as lists of ``(n_timesteps, n_channels)`` arrays,
 the padded pipelines the peers that need equal lengths get, the timed
-seed loop and the report tables. Each script supplies its data sets, its
-methods (``build``), its scores and its reference (chance level or mean).
+seed loop and ``main``, which runs a benchmark end to end (its tables are in
+``_real_data_report.py``). Each script supplies its data sets, the class of
+each method, its scores, its reference (chance level or mean) and its report.
 """
 
 import statistics
 import sys
 import warnings
+from functools import partial
 
 import numpy as np
-from _common import base_parser, fill_sizes, fmt, print_table, timed
+from _common import base_parser, fill_sizes, fmt, timed, write_json
 
 AEON_MISSING = 'This benchmark needs aeon (its peers and data sets): pip install ".[bench]"'
 
@@ -274,126 +276,33 @@ def settings(args):
     }
 
 
-# ----------------------------------------------------------------- report
-def mean_std(entry, key, spec):
-    """``"mean ± std"`` (seeded methods) or ``"mean"``."""
-    mean, std = entry[key], entry.get(f"{key}_std")
-    return fmt(mean, spec) if std is None else f"{fmt(mean, spec)} ± {fmt(std, '.2g')}"
+# ------------------------------------------------------------------- main
+def main(name, doc, argv, *, presets, loader, methods, classes, scores, warm_rows, reference,
+         report):
+    """A benchmark end to end: options, every method on every data set, ``report``, JSON.
 
-
-def epochs(result):
-    """``"trained (best)"`` epochs of ours, means over seeds; ``-`` for the peers."""
-    if "epochs_trained" not in result:
-        return "-"
-    return f"{fmt(result['epochs_trained'], '.3g')} ({fmt(result['best_epoch'], '.3g')})"
-
-
-def lengths(info):
-    def span(lo, hi):
-        return str(lo) if lo == hi else f"{lo}-{hi}"
-
-    return (
-        span(info["train_length_min"], info["train_length_max"]),
-        span(info["test_length_min"], info["test_length_max"]),
-    )
-
-
-def common_notes(args, datasets):
-    """Notes shared by both real-data benchmarks: seeds, padding, warm-up, warnings."""
-    notes = [
-        f"seeded methods: mean ± sample std over random_state {args.seeds}; the others are "
-        "deterministic and run once.",
-        "fit / predict: seconds of one fit on the training split / one predict on the test "
-        "split, whole pipeline included, after an untimed warm-up fit of every method on a "
-        "few rows (numba compilation, TensorFlow start-up).",
-        "ours: the estimator's defaults"
-        + (
-            f" except {our_params(args)}"
-            if our_params(args)
-            else " (100 epochs at most, early stopping with patience 15 on a 10 % hold-out)"
-        )
-        + "; 'epochs (best)': epochs it trained for and the best one by validation loss, whose "
-        "weights it restored (means over seeds).",
-        f"MiniRocket: {args.n_kernels} kernels, n_jobs=1.",
-    ]
-    padded = [n for n, e in datasets.items() if e["methods"]["minirocket"]["input"] == "padded"]
-    if padded:
-        notes.append(
-            f"MiniRocket (equal length only) on {', '.join(padded)}: the series padded and "
-            "standardised by the same SequencePadder + SequenceScaler as ours, padding set "
-            "to 0 (the training mean); 1-NN DTW takes the variable-length series as loaded."
-        )
-    longer = {n: e["data"]["test_longer_than_train_max"] for n, e in datasets.items()}
-    if any(longer.values()):
-        notes.append(
-            "test series longer than every training series (the padder keeps their last "
-            f"steps): {', '.join(f'{n}: {k}' for n, k in longer.items() if k)}."
-        )
-    if args.quick:
-        notes.append(
-            "--quick: a smoke test (tiny networks, few kernels, one seed); the figures mean little."
-        )
-    return notes
-
-
-def print_warnings(datasets, methods):
-    rows = []
-    for name, entry in datasets.items():
-        for method, result in entry["methods"].items():
-            for message, count in result["warnings"].items():
-                rows.append([name, methods[method][0], count, message[:110]])
-    if rows:
-        print_table(
-            ["dataset", "method", "count", "warning"], rows, title="Warnings during the timed runs"
-        )
-
-
-def print_results(results, methods, metrics, title):
-    """The per-method table (``metrics``: ``(key, header, spec)``), the summary, the warnings.
-
-    ``title`` names the first metric, which the summary table shows per data set and method.
+    ``presets`` is ``(full, quick)``; ``loader`` names the ``aeon.datasets``
+    function; ``classes()`` maps each method to its class (imported once aeon is
+    known to be there).
     """
-    datasets = results["datasets"]
-    rows = []
-    for name, entry in datasets.items():
-        for method, result in entry["methods"].items():
-            rows.append(
-                [
-                    name,
-                    methods[method][0],
-                    *(mean_std(result, key, spec) for key, _, spec in metrics),
-                    mean_std(result, "fit_seconds", ".3g"),
-                    mean_std(result, "predict_seconds", ".3g"),
-                    epochs(result),
-                ]
-            )
-    print_table(
-        [
-            "dataset",
-            "method",
-            *(header for _, header, _ in metrics),
-            "fit s",
-            "predict s",
-            "epochs (best)",
-        ],
-        rows,
-        title=f"{title} and time per method",
-        notes=common_notes(_Namespace(results["settings"]), datasets),
+    args = parse_args(doc, *presets, argv)
+    require_aeon()
+    import aeon.datasets
+
+    datasets = run_benchmark(
+        args,
+        getattr(aeon.datasets, loader),
+        methods,
+        partial(build, classes()),
+        scores,
+        warm_rows,
+        reference,
     )
-    key, _, spec = metrics[0]
-    print_table(
-        ["dataset", *(label for label, _ in methods.values())],
-        [
-            [name, *(mean_std(e["methods"][m], key, spec) for m in methods)]
-            for name, e in datasets.items()
-        ],
-        title=title,
-    )
-    print_warnings(datasets, methods)
-
-
-class _Namespace:
-    """Settings from the JSON document, read as ``args`` attributes."""
-
-    def __init__(self, mapping):
-        self.__dict__.update(mapping)
+    results = {
+        "settings": settings(args),
+        "methods": {k: label for k, (label, _) in methods.items()},
+        "datasets": datasets,
+    }
+    report(results)
+    write_json(name, results, args.out_dir)
+    return results

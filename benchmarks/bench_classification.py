@@ -55,19 +55,10 @@ Needs aeon (``pip install ".[bench]"``).
 """
 
 
-from functools import partial
-
 import numpy as np
-from _common import fmt, print_table, write_json
-from _real_data import (
-    build,
-    lengths,
-    parse_args,
-    print_results,
-    require_aeon,
-    run_benchmark,
-    settings,
-)
+from _common import fmt
+from _real_data import main as run
+from _real_data_report import data_table, print_results
 
 DATASETS = ["ArrowHead", "GunPoint", "ItalyPowerDemand", "OSULeaf", "PickupGestureWiimoteZ"]
 FULL = {
@@ -119,31 +110,11 @@ def classification_warm_rows(y_train, n_test):
 
 
 def print_report(results):
-    datasets = results["datasets"]
-    print_table(
-        [
-            "dataset",
-            "train",
-            "test",
-            "channels",
-            "length train",
-            "length test",
-            "classes",
-            "majority-class accuracy",
-        ],
-        [
-            [
-                name,
-                e["data"]["n_train"],
-                e["data"]["n_test"],
-                e["data"]["n_channels"],
-                *lengths(e["data"]),
-                e["data"]["n_classes"],
-                fmt(e["data"]["majority_accuracy"], ".3f"),
-            ]
-            for name, e in datasets.items()
-        ],
-        title="Data sets (standard UCR/UEA train/test splits, as shipped with aeon)",
+    data_table(
+        results["datasets"],
+        ["classes", "majority-class accuracy"],
+        lambda info: [info["n_classes"], fmt(info["majority_accuracy"], ".3f")],
+        "Data sets (standard UCR/UEA train/test splits, as shipped with aeon)",
     )
     methods = {k: METHODS[k] for k in results["methods"]}
     print_results(results, methods, [("accuracy", "accuracy", ".3f")], "Test accuracy")
@@ -158,27 +129,19 @@ def majority_reference(y_train, y_test):
 
 
 def main(argv=None):
-    args = parse_args(__doc__, FULL, QUICK, argv)
-    require_aeon()
-    from aeon.datasets import load_classification
-
-    datasets = run_benchmark(
-        args,
-        load_classification,
-        METHODS,
-        partial(build, estimator_classes()),
-        classification_scores,
-        classification_warm_rows,
-        majority_reference,
+    return run(
+        "bench_classification",
+        __doc__,
+        argv,
+        presets=(FULL, QUICK),
+        loader="load_classification",
+        methods=METHODS,
+        classes=estimator_classes,
+        scores=classification_scores,
+        warm_rows=classification_warm_rows,
+        reference=majority_reference,
+        report=print_report,
     )
-    results = {
-        "settings": settings(args),
-        "methods": {k: label for k, (label, _) in METHODS.items()},
-        "datasets": datasets,
-    }
-    print_report(results)
-    write_json("bench_classification", results, args.out_dir)
-    return results
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ scored on the same test split; nothing is tuned per data set.
 Test RMSE and MAE are reported next to those of predicting the training
 mean (the level a model must beat). Fit and predict seconds, the untimed
 warm-up, seeds, mean ± sample standard deviation and collected warnings are
-as in ``bench_classification.py``; both use ``_real_data.py``.
+as in ``bench_classification.py``; both use ``_real_data.py`` and ``_real_data_report.py``.
 
 Timings depend on the machine and its load; they are measured here, never
 asserted in a test. ``--quick`` is a smoke test whose figures mean little:
@@ -49,19 +49,10 @@ one seed, ``epochs=2, units=8`` for ours and 500 MiniRocket kernels.
 Needs aeon (``pip install ".[bench]"``).
 """
 
-from functools import partial
-
 import numpy as np
-from _common import fmt, print_table, write_json
-from _real_data import (
-    build,
-    lengths,
-    parse_args,
-    print_results,
-    require_aeon,
-    run_benchmark,
-    settings,
-)
+from _common import fmt
+from _real_data import main as run
+from _real_data_report import data_table, print_results
 
 DATASETS = ["Covid3Month", "CardanoSentiment"]
 FULL = {
@@ -119,61 +110,34 @@ def mean_reference(y_train, y_test):
     }
 
 
+REFERENCE_COLUMNS = ("target_train_std", "train_mean_rmse", "train_mean_mae")
+
+
 def print_report(results):
-    datasets = results["datasets"]
-    print_table(
-        [
-            "dataset",
-            "train",
-            "test",
-            "channels",
-            "length train",
-            "length test",
-            "target std (train)",
-            "RMSE of train mean",
-            "MAE of train mean",
-        ],
-        [
-            [
-                name,
-                e["data"]["n_train"],
-                e["data"]["n_test"],
-                e["data"]["n_channels"],
-                *lengths(e["data"]),
-                fmt(e["data"]["target_train_std"], ".4g"),
-                fmt(e["data"]["train_mean_rmse"], ".4g"),
-                fmt(e["data"]["train_mean_mae"], ".4g"),
-            ]
-            for name, e in datasets.items()
-        ],
-        title="Data sets (standard train/test splits, as shipped with aeon)",
+    data_table(
+        results["datasets"],
+        ["target std (train)", "RMSE of train mean", "MAE of train mean"],
+        lambda info: [fmt(info[key], ".4g") for key in REFERENCE_COLUMNS],
+        "Data sets (standard train/test splits, as shipped with aeon)",
     )
     methods = {k: METHODS[k] for k in results["methods"]}
     print_results(results, methods, [("rmse", "RMSE", ".4g"), ("mae", "MAE", ".4g")], "Test RMSE")
 
 
 def main(argv=None):
-    args = parse_args(__doc__, FULL, QUICK, argv)
-    require_aeon()
-    from aeon.datasets import load_regression
-
-    datasets = run_benchmark(
-        args,
-        load_regression,
-        METHODS,
-        partial(build, estimator_classes()),
-        regression_scores,
-        regression_warm_rows,
-        mean_reference,
+    return run(
+        "bench_regression",
+        __doc__,
+        argv,
+        presets=(FULL, QUICK),
+        loader="load_regression",
+        methods=METHODS,
+        classes=estimator_classes,
+        scores=regression_scores,
+        warm_rows=regression_warm_rows,
+        reference=mean_reference,
+        report=print_report,
     )
-    results = {
-        "settings": settings(args),
-        "methods": {k: label for k, (label, _) in METHODS.items()},
-        "datasets": datasets,
-    }
-    print_report(results)
-    write_json("bench_regression", results, args.out_dir)
-    return results
 
 
 if __name__ == "__main__":

@@ -223,34 +223,30 @@ def verdict(value, goal):
     return "-" if value is None else ("yes" if value <= goal else "NO")
 
 
+def _row(measure, ours, plain, ratio_value, goal):
+    """A row of the comparison table: the figures, their ratio, the goal and whether it is met."""
+    return [measure, ours, plain, fmt(ratio_value, ".2f"), f"<= {goal:.2f}",
+            verdict(ratio_value, goal)]
+
+
 def print_report(results):
     fit, predict, explain = results["fit"], results["predict"], results["explain"]
     s = results["settings"]
+    ours_rate = f"{fmt(predict['ours_rows_per_second'], ',.0f')} rows/s"
+    plain_rate = f"{fmt(predict['plain_rows_per_second'], ',.0f')} rows/s"
+    explain_rate = f"{fmt(explain['ours_rows_per_second'], ',.0f')} rows/s"
     rows = [
-        [
+        _row(
             f"fit ({s['n_train']} windows x {s['epochs']} epochs)",
             f"{fmt(fit['ours_best_seconds'], '.2f')} s",
             f"{fmt(fit['plain_best_seconds'], '.2f')} s",
-            fmt(fit["ratio"], ".2f"),
-            f"<= {FIT_GOAL:.2f}",
-            verdict(fit["ratio"], FIT_GOAL),
-        ],
-        [
-            f"predict ({predict['n_rows']} rows)",
-            f"{fmt(predict['ours_rows_per_second'], ',.0f')} rows/s",
-            f"{fmt(predict['plain_rows_per_second'], ',.0f')} rows/s",
-            fmt(predict["ratio"], ".2f"),
-            f"<= {PREDICT_GOAL:.2f}",
-            verdict(predict["ratio"], PREDICT_GOAL),
-        ],
-        [
-            f"explain vs plain predict ({explain['n_rows']} rows)",
-            f"{fmt(explain['ours_rows_per_second'], ',.0f')} rows/s",
-            f"{fmt(predict['plain_rows_per_second'], ',.0f')} rows/s",
-            fmt(explain["ratio"], ".2f"),
-            f"<= {PREDICT_GOAL:.2f}",
-            verdict(explain["ratio"], PREDICT_GOAL),
-        ],
+            fit["ratio"],
+            FIT_GOAL,
+        ),
+        _row(f"predict ({predict['n_rows']} rows)", ours_rate, plain_rate, predict["ratio"],
+             PREDICT_GOAL),
+        _row(f"explain vs plain predict ({explain['n_rows']} rows)", explain_rate, plain_rate,
+             explain["ratio"], PREDICT_GOAL),
     ]
     print_table(
         ["measure", "attn_sklearn", "plain Keras", "ratio ours/plain", "goal", "met"],
