@@ -18,6 +18,8 @@ POOLING_LAYER_NAME = "attention"
 SELF_ATTENTION_LAYER_NAME = "self_attention"
 ATTENTION_TYPES = ("additive", "multiplicative", "linear", "self", "multihead", "none")
 SELF_ATTENTION_TYPES = ("self", "multihead")
+SCORE_SOURCES = ("inputs", "states")
+STEP_ENCODING_LAYER_NAME = "step_encoding"
 
 
 class SeedStream:
@@ -62,6 +64,14 @@ class NetworkSpec:
       additive pooling;
     * ``"none"``: no attention, the last LSTM state (an ablation).
 
+    ``score_from`` is what the pooling scores: ``"inputs"``, a per-step
+    encoding of the network's input (``tanh(W x_t + b)``, which sees no other
+    step), or ``"states"``, the sequence it pools (the LSTM or self-attention
+    outputs). Either way the pooled vector is built from that sequence. An
+    LSTM state carries what came before it, so weights scored from states can
+    point at a step long after the one that decided the prediction; scores
+    from the step itself cannot.
+
     ``residual`` adds the self-attention output back to its input (a
     Transformer-style residual connection) and ``layer_norm`` normalises the
     sequence fed to the pooling; both only change ``"self"`` and
@@ -81,6 +91,7 @@ class NetworkSpec:
     causal: bool = False
     residual: bool = False
     layer_norm: bool = False
+    score_from: str = "inputs"
 
     @classmethod
     def from_estimator(cls, estimator):
@@ -100,6 +111,7 @@ class NetworkSpec:
             causal=bool(estimator.causal),
             residual=bool(estimator.residual),
             layer_norm=bool(estimator.layer_norm),
+            score_from=estimator.score_from,
         )
 
 
@@ -134,11 +146,14 @@ def _recurrent_stack(x, spec, seeds, last_returns_sequences=True):
 def sequence_trunk(x, spec, seeds=None):
     """LSTM stack and attention on a masked sequence tensor; returns one vector per sequence.
 
+    The pooling scores ``spec.score_from`` (see :class:`NetworkSpec`).
+
     ``seeds`` is a :class:`SeedStream`; ``None`` leaves Keras' initialisers unseeded.
     """
     seeds = seeds or SeedStream(None)
     if spec.attention == "none":
         return _recurrent_stack(x, spec, seeds, last_returns_sequences=False)
+    steps = x
     x = _recurrent_stack(x, spec, seeds)
     if spec.attention in SELF_ATTENTION_TYPES:
         multihead = spec.attention == "multihead"
@@ -158,6 +173,14 @@ def sequence_trunk(x, spec, seeds=None):
     pooling = AttentionPooling(
         score_mode=score_mode, kernel_initializer=seeds.initializer(), name=POOLING_LAYER_NAME
     )
+    if spec.score_from == "inputs":
+        keys = keras.layers.Dense(
+            spec.units,
+            activation="tanh",
+            kernel_initializer=seeds.initializer(),
+            name=STEP_ENCODING_LAYER_NAME,
+        )(steps)
+        x = [x, keys]
     context, _ = pooling(x, return_attention_scores=True)
     return context
 

@@ -42,7 +42,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
-from ._architectures import ATTENTION_TYPES
+from ._architectures import ATTENTION_TYPES, SCORE_SOURCES
 from ._batches import evaluation_batches, n_samples, row_gatherer, training_batches
 from ._explain import attention_frame, check_explain_request, step_importance
 from ._inference import run_inference
@@ -108,6 +108,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         "causal": ["boolean"],
         "residual": ["boolean"],
         "layer_norm": ["boolean"],
+        "score_from": [StrOptions(set(SCORE_SOURCES))],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],

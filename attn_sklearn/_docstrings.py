@@ -42,6 +42,16 @@ default="multiplicative"
         Only used with ``"self"`` and ``"multihead"``.""",
     "layer_norm": """layer_norm : bool, default=False
         Layer-normalise the sequence before pooling.""",
+    "score_from": """score_from : {"inputs", "states"}, default="inputs"
+        What the attention pooling scores. ``"inputs"``: each step's own
+        input, through a per-step layer ``tanh(W x_t + b)`` that sees no
+        other step, so the weights point at the steps whose content decided
+        the prediction (see :func:`attn_sklearn.inspection.deletion_curve`).
+        ``"states"``: the LSTM (or self-attention) outputs, which carry
+        earlier steps forward, so the weights may land after the deciding
+        step (the scoring of the classic attention LSTM). Either way the
+        pooled vector is a weighted sum of the LSTM (or self-attention)
+        outputs.""",
     "learning_rate": """learning_rate : float, default=3e-3
         Adam learning rate.""",
     "epochs": """epochs : int, default=100
@@ -87,6 +97,7 @@ _GROUPS = {
         "causal",
         "residual",
         "layer_norm",
+        "score_from",
     ),
     "training_parameters": ("learning_rate", "epochs", "batch_size"),
     "runtime_parameters": ("callbacks", "random_state", "verbose"),

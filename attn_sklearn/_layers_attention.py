@@ -12,6 +12,27 @@ from ._layers_base import (
 )
 
 POOLING_SCORES = ("additive", "multiplicative", "linear")
+
+
+def _is_pair(inputs):
+    # A shape is a tuple of ints too: a pair is a sequence of two shapes or tensors.
+    return (
+        isinstance(inputs, list | tuple)
+        and len(inputs) == 2
+        and not isinstance(inputs[0], int | type(None))
+    )
+
+
+def _values(inputs):
+    """What is pooled: the sequence itself, or the first of ``[values, keys]``."""
+    return inputs[0] if _is_pair(inputs) else inputs
+
+
+def _keys(inputs):
+    """What is scored: the sequence itself, or the second of ``[values, keys]``."""
+    return inputs[1] if _is_pair(inputs) else inputs
+
+
 SELF_ATTENTION_SCORES = ("multiplicative", "additive")
 
 
@@ -23,6 +44,12 @@ class AttentionPooling(AttentionLayer):
     over the real (unmasked) steps, and the output is the weighted sum
     ``sum_t a_t h_t``. Padded steps receive exactly zero weight, so a
     sequence's result does not depend on how much padding it carries.
+
+    Called on a pair ``[values, keys]`` (same batch and time axes), the
+    scores come from ``keys`` and the weighted sum from ``values``: the
+    estimators score steps from a per-step encoding of their inputs while
+    pooling the LSTM states, so that the weights point at the steps whose own
+    content matters.
 
     Parameters
     ----------
@@ -58,6 +85,9 @@ class AttentionPooling(AttentionLayer):
     ((2, 3), (2, 5))
     >>> layer.compute_output_shape((2, 5, 3), return_attention_scores=True)
     ((2, 3), (2, 5))
+    >>> keys = np.ones((2, 5, 4), "float32")
+    >>> tuple(layer([x, keys]).shape)  # scored from keys, pooled from x
+    (2, 3)
     """
 
     def __init__(
@@ -76,7 +106,7 @@ class AttentionPooling(AttentionLayer):
         self.units = check_positive_int("units", units)
 
     def build(self, input_shape):
-        channels = input_shape[-1]
+        channels = _keys(input_shape)[-1]
         hidden = self.units or channels
         kernel, bias = self.kernel_initializer, self.bias_initializer
         # One fixed seed offset per weight. The kernels' (1, 2, ... in creation order) are
@@ -106,10 +136,11 @@ class AttentionPooling(AttentionLayer):
 
         Parameters
         ----------
-        inputs : tensor of shape (batch, n_timesteps, n_channels)
-            The sequence.
+        inputs : tensor of shape (batch, n_timesteps, n_channels), or a pair of them
+            The sequence, or ``[values, keys]``: pool ``values``, score ``keys``.
         mask : bool tensor of shape (batch, n_timesteps), optional
-            ``True`` at real steps; Keras passes the mask of ``inputs``.
+            ``True`` at real steps; Keras passes the mask of ``inputs`` (of
+            ``values`` for a pair).
         return_attention_scores : bool, default=False
             Also return the attention weights.
 
@@ -121,16 +152,20 @@ class AttentionPooling(AttentionLayer):
             The weights (after masking and softmax), only with
             ``return_attention_scores=True``.
         """
-        weights = masked_softmax(self._scores(inputs, mask), mask)
-        context = ops.einsum("bt,btd->bd", weights, inputs)
+        values, keys = _values(inputs), _keys(inputs)
+        if isinstance(mask, list | tuple):  # a pair's masks: the values', else the keys'
+            mask = mask[0] if mask[0] is not None else mask[1]
+        weights = masked_softmax(self._scores(keys, mask), mask)
+        context = ops.einsum("bt,btd->bd", weights, values)
         if return_attention_scores:
             return context, weights
         return context
 
     def compute_output_shape(self, input_shape, return_attention_scores=False):
-        context = (input_shape[0], input_shape[-1])
+        values = _values(input_shape)
+        context = (values[0], values[-1])
         if return_attention_scores:
-            return context, (input_shape[0], input_shape[1])
+            return context, (values[0], values[1])
         return context
 
     def compute_mask(self, inputs, mask=None):

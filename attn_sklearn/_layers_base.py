@@ -148,7 +148,8 @@ class AttentionLayer(keras.layers.Layer):
         return super().__call__(*args, **kwargs)
 
     def compute_output_spec(self, inputs, mask=None, return_attention_scores=False):
-        shapes = self.compute_output_shape(inputs.shape, return_attention_scores)
+        shape = [x.shape for x in inputs] if isinstance(inputs, list | tuple) else inputs.shape
+        shapes = self.compute_output_shape(shape, return_attention_scores)
         if return_attention_scores:
             return tuple(keras.KerasTensor(s, dtype=self.compute_dtype) for s in shapes)
         return keras.KerasTensor(shapes, dtype=self.compute_dtype)

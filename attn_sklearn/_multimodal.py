@@ -32,8 +32,13 @@ class MultimodalAttentionClassifier(_SequenceClassifierBase):
     It generalises a published image-sequence classifier (two stacked
     ``LSTM(64)``, self-attention, then a final ``LSTM(64)``). Here attention
     *pooling* replaces that last LSTM, so that :meth:`explain` returns per-step
-    weights (the pooling weights carried back through the self-attention)
-    instead of an opaque recurrent summary.
+    weights instead of an opaque recurrent summary. By default the pooling is
+    additive and scores each step from its own fused encodings
+    (``score_from="inputs"``): on a planted task where one step of eight
+    decides the label, the most-attended step was that step for 74-96 % of
+    held-out sequences (3 seeds), against 9-13 % with the self-attention
+    block and state scores used before (``attention="self"``,
+    ``score_from="states"``), at 0.87-0.91 accuracy against 0.90-0.93.
 
     ``X`` is multimodal: a dict ``{name: array of shape (n_samples,
     n_timesteps, ...)}``, a structured array with one field per modality (see
@@ -67,7 +72,7 @@ class MultimodalAttentionClassifier(_SequenceClassifierBase):
     %(bidirectional)s
     %(dropout)s
     attention : {"additive", "multiplicative", "linear", "self", "multihead", "none"}, \
-default="self"
+default="additive"
         %(attention_choices)s
     %(attention_options)s
     encoder : {"flatten", "conv"} or dict of str to {"flatten", "conv"}, default="flatten"
@@ -154,7 +159,7 @@ default="self"
         n_layers=2,
         bidirectional=False,
         dropout=0.0,
-        attention="self",
+        attention="additive",
         n_heads=4,
         key_dim=None,
         self_attention_score="multiplicative",
@@ -162,6 +167,7 @@ default="self"
         causal=False,
         residual=False,
         layer_norm=False,
+        score_from="inputs",
         encoder="flatten",
         conv_filters=(8, 16),
         learning_rate=3e-3,
@@ -186,6 +192,7 @@ default="self"
         self.causal = causal
         self.residual = residual
         self.layer_norm = layer_norm
+        self.score_from = score_from
         self.encoder = encoder
         self.conv_filters = conv_filters
         self.learning_rate = learning_rate

@@ -117,7 +117,7 @@ def save_estimator(estimator, path):
         )
         # Write only what load accepts: the same checks, before anything is written.
         checked = check_state(loads(data), _ESTIMATORS)
-        check_network(estimator.model_, checked["estimator"].attention, checked["fitted"])
+        check_network(estimator.model_, checked["estimator"], checked["fitted"])
     except StateError as exc:
         raise ValueError(f"{path}: cannot save this estimator: {exc}") from exc.__cause__
     archive_bytes = io.BytesIO()
@@ -259,7 +259,7 @@ def load(path):
         checked = check_state(loads(state_data), _ESTIMATORS)
         # Only a file whose every field passed gets as far as Keras.
         model = _load_network(model_data, checked["versions"])
-        check_network(model, checked["estimator"].attention, checked["fitted"])
+        check_network(model, checked["estimator"], checked["fitted"])
     except StateError as exc:
         raise ValueError(f"{path}: {exc}") from exc.__cause__
     return _restore_estimator(checked, model)

@@ -11,7 +11,12 @@ import math
 
 import numpy as np
 
-from ._architectures import SELF_ATTENTION_TYPES, has_attention, has_self_attention
+from ._architectures import (
+    SELF_ATTENTION_TYPES,
+    STEP_ENCODING_LAYER_NAME,
+    has_attention,
+    has_self_attention,
+)
 from ._persistence_json import StateError, decode, invalid, show
 from ._validation import is_int
 
@@ -36,6 +41,9 @@ _FIELDS = {
 _OPTIONAL_FITTED = {"feature_names_in_"}
 _VERSIONS = ("attn_sklearn_version", "keras_version")
 _MAX_SEED = 2**31 - 1
+# Parameters added after files were first written, with the value that rebuilds those files'
+# networks: before score_from, the pooling scored the LSTM states.
+_ADDED_PARAMS = {"score_from": "states"}
 
 
 def _check_keys(field, mapping, expected, optional=()):
@@ -103,6 +111,8 @@ def _check_class_weight(class_weight):
 
 def check_params(cls, params):
     """An unfitted ``cls`` with the file's parameters, validated as ``fit`` validates them."""
+    if isinstance(params, dict):
+        params = {**_ADDED_PARAMS, **params}
     _check_keys("params", params, cls._get_param_names())
     if params["callbacks"] is not None:
         expected = "null (callbacks are never saved)"
@@ -310,8 +320,12 @@ def _output_width(fitted):
     return fitted["n_outputs_"]
 
 
-def check_network(model, attention, fitted):
-    """The loaded network takes the inputs and gives the outputs ``fitted`` describes."""
+def check_network(model, estimator, fitted):
+    """The loaded network takes the inputs and gives the outputs ``fitted`` describes.
+
+    Its attention layers must be those ``estimator``'s parameters build.
+    """
+    attention = estimator.attention
     try:
         inputs = {tensor.name: tuple(tensor.shape) for tensor in model.inputs}
         outputs = [tuple(tensor.shape) for tensor in model.outputs]
@@ -335,6 +349,14 @@ def check_network(model, attention, fitted):
     if layers != (attention != "none", attention in SELF_ATTENTION_TYPES):
         raise StateError(
             f"model.keras: the network's attention layers do not match attention={attention!r}."
+        )
+    names = {layer.name for layer in model.layers}
+    if (STEP_ENCODING_LAYER_NAME in names) != (
+        attention != "none" and estimator.score_from == "inputs"
+    ):
+        raise StateError(
+            "model.keras: the network's attention scores do not come from what "
+            f"score_from={estimator.score_from!r} says."
         )
     if not all(np.all(np.isfinite(w)) for w in weights):
         raise StateError("model.keras: the network's weights hold NaN or infinity.")

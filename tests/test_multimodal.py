@@ -61,8 +61,8 @@ def models(data):
     structured array, ``single`` on one plain 2-D array (univariate sequences)."""
     X, y, _ = data
     configs = {
-        "flatten": (lambda: X, {}),
-        "conv": (lambda: pack_modalities(**X), {"encoder": "conv", "n_layers": 1}),
+        "flatten": (lambda: X, {"attention": "self"}),
+        "conv": (lambda: pack_modalities(**X), {"encoder": "conv", "n_layers": 1, "attention": "self"}),
         "single": (lambda: X["extra"][:, :, 0, 0], {"attention": "additive", "n_layers": 1}),
     }
     cache = {}
@@ -82,11 +82,11 @@ def test_is_a_classifier_with_its_own_defaults():
     clf = MultimodalAttentionClassifier()
     assert is_classifier(clf)
     params = clf.get_params()
-    assert (params["n_layers"], params["attention"], params["units"]) == (2, "self", 64)
+    assert (params["n_layers"], params["attention"], params["units"]) == (2, "additive", 64)
     assert params["encoder"] == "flatten" and params["conv_filters"] == (8, 16)
     assert clone(clf).get_params() == params
     doc = MultimodalAttentionClassifier.__doc__
-    assert "n_layers : int, default=2" in doc and '"none"}, default="self"' in doc
+    assert "n_layers : int, default=2" in doc and '"none"}, default="additive"' in doc
     assert clf.__sklearn_tags__().input_tags.three_d_array
 
 
