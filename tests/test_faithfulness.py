@@ -15,7 +15,7 @@ from attn_sklearn import (
     SlidingWindowTransformer,
     pack_modalities,
 )
-from attn_sklearn.datasets import make_multimodal_sequences
+from attn_sklearn.datasets import make_multimodal_sequences, make_sequence_classification
 from attn_sklearn.inspection import deletion_curve
 from attn_sklearn.plotting import plot_deletion_curve
 
@@ -145,3 +145,42 @@ def test_plot_draws_the_three_curves_and_the_baseline(fitted):
     assert ax.get_xlabel() == "steps hidden per sequence" and ax.get_ylabel() == "score"
     with pytest.raises(ValueError, match="deletion_curve returned"):
         plot_deletion_curve({"k": [1]})
+
+
+# ------------------------------------------------------------------ planted tasks
+def _planted_hits(clf, X, y, planted):
+    """Share of rows whose most-attended step is a planted one, and the two k=1 score drops."""
+    top = np.argmax(clf.explain(X), axis=1)
+    hits = np.mean([step in steps for step, steps in zip(top, planted, strict=True)])
+    result = deletion_curve(clf, X, y, k=1, n_repeats=5, random_state=0)
+    return hits, result.baseline - result.most_attended[0], result.baseline - result.random_mean[0]
+
+
+@pytest.mark.slow
+def test_default_attention_finds_the_one_deciding_step_of_a_sequence():
+    X, y, steps = make_sequence_classification(
+        600,
+        n_classes=4,
+        min_length=30,
+        max_length=30,
+        n_informative_steps=1,
+        noise=0.5,
+        random_state=0,
+    )
+    X = np.stack(X)
+    clf = AttentionLSTMClassifier(random_state=0).fit(X[:400], y[:400])
+    hits, drop_most, drop_random = _planted_hits(clf, X[400:], y[400:], steps[400:])
+    assert hits >= 0.8
+    assert drop_most >= 3 * max(drop_random, 0.01)
+
+
+@pytest.mark.slow
+def test_default_multimodal_attention_finds_the_deciding_step():
+    modalities, y, planted = make_multimodal_sequences(
+        600, n_timesteps=8, n_planted_steps=1, random_state=0
+    )
+    packed = pack_modalities(**modalities)
+    clf = MultimodalAttentionClassifier(random_state=0).fit(packed[:400], y[:400])
+    hits, drop_most, drop_random = _planted_hits(clf, packed[400:], y[400:], planted[400:])
+    assert hits >= 0.8
+    assert drop_most >= 3 * max(drop_random, 0.01)

@@ -62,7 +62,10 @@ def models(data):
     X, y, _ = data
     configs = {
         "flatten": (lambda: X, {"attention": "self"}),
-        "conv": (lambda: pack_modalities(**X), {"encoder": "conv", "n_layers": 1, "attention": "self"}),
+        "conv": (
+            lambda: pack_modalities(**X),
+            {"encoder": "conv", "n_layers": 1, "attention": "self"},
+        ),
         "single": (lambda: X["extra"][:, :, 0, 0], {"attention": "additive", "n_layers": 1}),
     }
     cache = {}
