@@ -1,9 +1,10 @@
 """Seed 000, end to end: image sequences + temporal features -> a binary label.
 
 Reproduces the seed's report (accuracy, recall, precision, F1, confusion
-matrix) with ``MultimodalAttentionClassifier`` at its defaults (seed 000's
-network: per-step encoders -> concatenation -> masking -> LSTM(64) x 2 ->
-self-attention -> attention pooling -> Dense(1, sigmoid)), on data generated
+matrix) with ``MultimodalAttentionClassifier`` at its defaults (per-step
+encoders -> concatenation -> masking -> LSTM(64) x 2 -> additive attention
+pooling, scored from each step's own encodings -> Dense(1, sigmoid); seed
+000's self-attention block is ``attention="self"``), on data generated
 in the seed's shape conventions: ``images`` of shape ``(n, T, H, W, C)`` and
 ``extra`` of shape ``(n, T, hours, w_features)``
 (:func:`attn_sklearn.datasets.make_multimodal_sequences`). The label is the

@@ -277,6 +277,7 @@ _BAD_FIELDS = [
     (_CLF, ("params", "callbacks"), [], r"params\['callbacks'\] must be null"),
     (_CLF, ("params", "class_weight"), {"low": -1.0}, r"class_weight'\]\['low'\] must be a fin"),
     (_CLF, ("params", "predict"), 1, "params has the unknown field 'predict'"),
+    (_CLF, ("params", "score_from"), "states", "scores do not come from what score_from="),
     (_CLF, ("fitted", "_seed"), 1, "fitted has the unknown field '_seed'"),
     (_CLF, ("fitted", "predict"), 1, "fitted has the unknown field 'predict'"),
     (_CLF, ("fitted", "classes_"), {"__ndarray__": ["b", "a"], "dtype": "<U1"}, "at least 2 dis"),
@@ -317,6 +318,21 @@ def test_each_bad_field_gets_a_clear_message(saved, tmp_path, kind, field, value
     with pytest.raises(ValueError, match=message) as info:
         load(damaged)
     assert str(info.value).startswith(f"{damaged}: ")
+
+
+def test_a_file_written_before_score_from_loads_with_state_scores(tmp_path):
+    # Files written before score_from existed hold networks that score the LSTM states.
+    X = np.random.default_rng(1).normal(size=(30, 5, 2))
+    y = (X[:, 1, 0] > 0).astype(int)
+    clf = AttentionLSTMClassifier(**FAST, score_from="states").fit(X, y)
+    members = _members(clf.save(tmp_path / "now.attn"))
+    document = json.loads(members["estimator.json"])
+    del document["params"]["score_from"]
+    old = tmp_path / "old.attn"
+    old.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
+    loaded = load(old)
+    assert loaded.get_params()["score_from"] == "states"
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
 # ------------------------------------------------------------------ the archive
