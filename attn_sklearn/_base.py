@@ -39,10 +39,10 @@ import numpy as np
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
-from ._architectures import ATTENTION_TYPES, SCORE_SOURCES
+from ._architectures import NETWORK_CONSTRAINTS, resolve_score_from
 from ._batches import evaluation_batches, n_samples, row_gatherer, training_batches
 from ._explain import attention_frame, check_explain_request, step_importance
 from ._inference import run_inference
@@ -96,19 +96,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
     feature_encoder = _NotOffered()  # X is validated by us, not encoded
 
     _parameter_constraints: ClassVar[dict] = {
-        "units": [Interval(Integral, 1, None, closed="left")],
-        "n_layers": [Interval(Integral, 1, None, closed="left")],
-        "bidirectional": ["boolean"],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "attention": [StrOptions(set(ATTENTION_TYPES))],
-        "n_heads": [Interval(Integral, 1, None, closed="left")],
-        "key_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "self_attention_score": [StrOptions({"multiplicative", "additive"})],
-        "attention_width": [Interval(Integral, 1, None, closed="left"), None],
-        "causal": ["boolean"],
-        "residual": ["boolean"],
-        "layer_norm": ["boolean"],
-        "score_from": [StrOptions(set(SCORE_SOURCES))],
+        **NETWORK_CONSTRAINTS,
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -304,6 +292,12 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
     @abstractmethod
     def _keras_build_fn(self):
         """The compiled network for the recorded input and target shapes."""
+
+    @property
+    def score_from_(self):
+        """What the fitted network's attention pooling scores: ``score_from``, "auto" decided."""
+        check_is_fitted(self, "n_step_features_in_")
+        return resolve_score_from(self.score_from, self.n_step_features_in_)
 
     # --------------------------------------------------------------- predict
     def _predict_raw(self, X):

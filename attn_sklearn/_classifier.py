@@ -255,6 +255,9 @@ default="additive"
         Dimensions of ``X`` seen in ``fit`` (2 for univariate sequences, or 3).
     n_step_features_in_ : int
         Features per time step seen in ``fit`` (1 for 2-D ``X``).
+    score_from_ : {"inputs", "states"}
+        What the attention pooling scores: ``score_from``, with ``"auto"``
+        decided from ``n_step_features_in_``.
 
     See Also
     --------
@@ -290,7 +293,7 @@ default="additive"
         causal=False,
         residual=False,
         layer_norm=False,
-        score_from="inputs",
+        score_from="auto",
         learning_rate=3e-3,
         epochs=100,
         batch_size=32,

@@ -118,6 +118,9 @@ default="additive"
         2 when ``fit`` saw one plain 2-D array (one value per step), else None.
     n_step_features_in_ : int
         Values per time step over all modalities (e.g. ``8*8*1 + 4*3``).
+    score_from_ : {"inputs", "states"}
+        What the attention pooling scores: ``score_from``, with ``"auto"``
+        decided from ``n_step_features_in_``.
 
     See Also
     --------
@@ -167,7 +170,7 @@ default="additive"
         causal=False,
         residual=False,
         layer_norm=False,
-        score_from="inputs",
+        score_from="auto",
         encoder="flatten",
         conv_filters=(8, 16),
         learning_rate=3e-3,

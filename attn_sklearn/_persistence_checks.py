@@ -16,6 +16,7 @@ from ._architectures import (
     STEP_ENCODING_LAYER_NAME,
     has_attention,
     has_self_attention,
+    resolve_score_from,
 )
 from ._persistence_json import StateError, decode, invalid, show
 from ._validation import is_int
@@ -351,12 +352,12 @@ def check_network(model, estimator, fitted):
             f"model.keras: the network's attention layers do not match attention={attention!r}."
         )
     names = {layer.name for layer in model.layers}
-    if (STEP_ENCODING_LAYER_NAME in names) != (
-        attention != "none" and estimator.score_from == "inputs"
-    ):
+    score_from = resolve_score_from(estimator.score_from, fitted["n_step_features_in_"])
+    if (STEP_ENCODING_LAYER_NAME in names) != (attention != "none" and score_from == "inputs"):
         raise StateError(
             "model.keras: the network's attention scores do not come from what "
-            f"score_from={estimator.score_from!r} says."
+            f"score_from={estimator.score_from!r} says for {fitted['n_step_features_in_']} "
+            "values per step."
         )
     if not all(np.all(np.isfinite(w)) for w in weights):
         raise StateError("model.keras: the network's weights hold NaN or infinity.")
