@@ -86,7 +86,8 @@ class AttentionPooling(AttentionLayer):
     >>> layer.compute_output_shape((2, 5, 3), return_attention_scores=True)
     ((2, 3), (2, 5))
     >>> keys = np.ones((2, 5, 4), "float32")
-    >>> tuple(layer([x, keys]).shape)  # scored from keys, pooled from x
+    >>> pair = AttentionPooling(score_mode="linear")
+    >>> tuple(pair([x, keys]).shape)  # scored from keys, pooled from x
     (2, 3)
     """
 

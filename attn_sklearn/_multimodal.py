@@ -32,13 +32,15 @@ class MultimodalAttentionClassifier(_SequenceClassifierBase):
     It generalises a published image-sequence classifier (two stacked
     ``LSTM(64)``, self-attention, then a final ``LSTM(64)``). Here attention
     *pooling* replaces that last LSTM, so that :meth:`explain` returns per-step
-    weights instead of an opaque recurrent summary. By default the pooling is
-    additive and scores each step from its own fused encodings
-    (``score_from="inputs"``): on a planted task where one step of eight
-    decides the label, the most-attended step was that step for 74-96 % of
-    held-out sequences (3 seeds), against 9-13 % with the self-attention
-    block and state scores used before (``attention="self"``,
-    ``score_from="states"``), at 0.87-0.91 accuracy against 0.90-0.93.
+    weights instead of an opaque recurrent summary. By default the LSTMs are
+    bidirectional and the pooling is additive, scoring each step from its
+    own fused encodings (``score_from="auto"`` with several values per step).
+    Measured with seeds 0, 1 and 2 against the former defaults
+    (one-directional, ``attention="self"``, state scores): on a planted task
+    where one step of eight decides the label, accuracy 0.97-0.975 against
+    0.90-0.925 and the most-attended step was the deciding one for 54-100 %
+    of held-out sequences against 9-13 %; the README's ``cross_val_score``
+    example scored 0.963-0.992 per fold against 0.917-0.978.
 
     ``X`` is multimodal: a dict ``{name: array of shape (n_samples,
     n_timesteps, ...)}``, a structured array with one field per modality (see
@@ -69,7 +71,8 @@ class MultimodalAttentionClassifier(_SequenceClassifierBase):
     %(units)s
     n_layers : int, default=2
         Number of stacked LSTM layers.
-    %(bidirectional)s
+    bidirectional : bool, default=True
+        Read sequences in both directions.
     %(dropout)s
     attention : {"additive", "multiplicative", "linear", "self", "multihead", "none"}, \
 default="additive"
@@ -160,7 +163,7 @@ default="additive"
         units=64,
         *,
         n_layers=2,
-        bidirectional=False,
+        bidirectional=True,
         dropout=0.0,
         attention="additive",
         n_heads=4,

@@ -2,7 +2,7 @@
 
 Reproduces the seed's report (accuracy, recall, precision, F1, confusion
 matrix) with ``MultimodalAttentionClassifier`` at its defaults (per-step
-encoders -> concatenation -> masking -> LSTM(64) x 2 -> additive attention
+encoders -> concatenation -> masking -> bidirectional LSTM(64) x 2 -> additive attention
 pooling, scored from each step's own encodings -> Dense(1, sigmoid); seed
 000's self-attention block is ``attention="self"``), on data generated
 in the seed's shape conventions: ``images`` of shape ``(n, T, H, W, C)`` and

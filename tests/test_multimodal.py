@@ -86,6 +86,7 @@ def test_is_a_classifier_with_its_own_defaults():
     assert is_classifier(clf)
     params = clf.get_params()
     assert (params["n_layers"], params["attention"], params["units"]) == (2, "additive", 64)
+    assert params["bidirectional"] and params["score_from"] == "auto"
     assert params["encoder"] == "flatten" and params["conv_filters"] == (8, 16)
     assert clone(clf).get_params() == params
     doc = MultimodalAttentionClassifier.__doc__
