@@ -13,6 +13,7 @@ import keras
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._layers_attention import SELF_ATTENTION_SCORES
 from ._masking import MASK_VALUE
 from .layers import AttentionPooling, SequenceSelfAttention
 
@@ -25,19 +26,19 @@ STEP_ENCODING_LAYER_NAME = "step_encoding"
 
 # scikit-learn parameter constraints of the NetworkSpec fields, shared by every estimator.
 NETWORK_CONSTRAINTS = {
-        "units": [Interval(Integral, 1, None, closed="left")],
-        "n_layers": [Interval(Integral, 1, None, closed="left")],
-        "bidirectional": ["boolean"],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "attention": [StrOptions(set(ATTENTION_TYPES))],
-        "n_heads": [Interval(Integral, 1, None, closed="left")],
-        "key_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "self_attention_score": [StrOptions({"multiplicative", "additive"})],
-        "attention_width": [Interval(Integral, 1, None, closed="left"), None],
-        "causal": ["boolean"],
-        "residual": ["boolean"],
-        "layer_norm": ["boolean"],
-        "score_from": [StrOptions(set(SCORE_SOURCES))],
+    "units": [Interval(Integral, 1, None, closed="left")],
+    "n_layers": [Interval(Integral, 1, None, closed="left")],
+    "bidirectional": ["boolean"],
+    "dropout": [Interval(Real, 0, 1, closed="left")],
+    "attention": [StrOptions(set(ATTENTION_TYPES))],
+    "n_heads": [Interval(Integral, 1, None, closed="left")],
+    "key_dim": [Interval(Integral, 1, None, closed="left"), None],
+    "self_attention_score": [StrOptions(set(SELF_ATTENTION_SCORES))],
+    "attention_width": [Interval(Integral, 1, None, closed="left"), None],
+    "causal": ["boolean"],
+    "residual": ["boolean"],
+    "layer_norm": ["boolean"],
+    "score_from": [StrOptions(set(SCORE_SOURCES))],
 }
 
 
@@ -281,6 +282,11 @@ def has_attention(model):
 def has_self_attention(model):
     """Whether ``model`` has a self-attention block (``"self"`` or ``"multihead"``)."""
     return any(layer.name == SELF_ATTENTION_LAYER_NAME for layer in model.layers)
+
+
+def has_step_encoding(model):
+    """Whether ``model``'s pooling scores a per-step encoding of its input (``"inputs"``)."""
+    return any(layer.name == STEP_ENCODING_LAYER_NAME for layer in model.layers)
 
 
 def attention_model(model):

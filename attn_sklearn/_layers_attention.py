@@ -13,6 +13,8 @@ from ._layers_base import (
 
 POOLING_SCORES = ("additive", "multiplicative", "linear")
 
+SELF_ATTENTION_SCORES = ("multiplicative", "additive")
+
 
 def _is_pair(inputs):
     # A shape is a tuple of ints too: a pair is a sequence of two shapes or tensors.
@@ -31,9 +33,6 @@ def _values(inputs):
 def _keys(inputs):
     """What is scored: the sequence itself, or the second of ``[values, keys]``."""
     return inputs[1] if _is_pair(inputs) else inputs
-
-
-SELF_ATTENTION_SCORES = ("multiplicative", "additive")
 
 
 @keras.saving.register_keras_serializable(package="attn_sklearn")

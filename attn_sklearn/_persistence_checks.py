@@ -13,9 +13,9 @@ import numpy as np
 
 from ._architectures import (
     SELF_ATTENTION_TYPES,
-    STEP_ENCODING_LAYER_NAME,
     has_attention,
     has_self_attention,
+    has_step_encoding,
     resolve_score_from,
 )
 from ._persistence_json import StateError, decode, invalid, show
@@ -351,9 +351,8 @@ def check_network(model, estimator, fitted):
         raise StateError(
             f"model.keras: the network's attention layers do not match attention={attention!r}."
         )
-    names = {layer.name for layer in model.layers}
     score_from = resolve_score_from(estimator.score_from, fitted["n_step_features_in_"])
-    if (STEP_ENCODING_LAYER_NAME in names) != (attention != "none" and score_from == "inputs"):
+    if has_step_encoding(model) != (attention != "none" and score_from == "inputs"):
         raise StateError(
             "model.keras: the network's attention scores do not come from what "
             f"score_from={estimator.score_from!r} says for {fitted['n_step_features_in_']} "
