@@ -7,6 +7,7 @@ Fit, predict and score like any scikit-learn estimator, and ask
 # First: TensorFlow (Keras' backend here) loads quietly before any module imports it.
 from . import _tensorflow  # noqa: F401
 from ._classifier import AttentionLSTMClassifier
+from ._forecaster import AttentionLSTMForecaster
 from ._masking import MASK_VALUE
 from ._multimodal import MultimodalAttentionClassifier
 from ._multimodal_data import pack_modalities
@@ -21,6 +22,7 @@ __version__ = "0.1.0"
 __all__ = [
     "MASK_VALUE",
     "AttentionLSTMClassifier",
+    "AttentionLSTMForecaster",
     "AttentionLSTMRegressor",
     "MultimodalAttentionClassifier",
     "SequenceMasker",

@@ -18,6 +18,12 @@ from ._architectures import (
     has_step_encoding,
     resolve_score_from,
 )
+from ._forecast_network import (
+    HISTORY_LAYER_NAME,
+    NORMALIZATION_LAYER_NAME,
+    SKIP_LAYER_NAME,
+    has_layer,
+)
 from ._persistence_json import StateError, decode, invalid, show
 from ._validation import is_int
 
@@ -358,5 +364,27 @@ def check_network(model, estimator, fitted):
             f"score_from={estimator.score_from!r} says for {fitted['n_step_features_in_']} "
             "values per step."
         )
+    if hasattr(estimator, "normalize"):
+        _check_forecasting_layers(model, estimator, fitted)
     if not all(np.all(np.isfinite(w)) for w in weights):
         raise StateError("model.keras: the network's weights hold NaN or infinity.")
+
+
+def _check_forecasting_layers(model, estimator, fitted):
+    """A forecaster's normalisation and linear path are the ones its parameters build."""
+    found = (has_layer(model, NORMALIZATION_LAYER_NAME), has_layer(model, SKIP_LAYER_NAME))
+    normalized = estimator.normalize == "window" or (estimator.normalize == "auto" and found[0])
+    if found != (normalized, estimator.skip == "linear"):
+        raise StateError(
+            "model.keras: the network's window normalisation and linear path do not match "
+            f"normalize={estimator.normalize!r} and skip={estimator.skip!r}."
+        )
+    if found[1]:
+        history = model.get_layer(HISTORY_LAYER_NAME)
+        expected = (fitted["n_timesteps_in_"], estimator.target_feature)
+        if (history.window, history.target_feature) != expected:
+            raise StateError(
+                "model.keras: the linear path reads (window, feature) = "
+                f"{(history.window, history.target_feature)}, but the file says {expected} "
+                "(n_timesteps_in_, target_feature)."
+            )

@@ -34,8 +34,63 @@ class _TargetStandardizer(TransformerMixin, BaseEstimator):
         return y.ravel() if self.ndim_ == 1 else y
 
 
+class _SequenceRegressorBase(RegressorMixin, SequenceEstimatorBase):
+    """What the regressor and the forecaster share: standardised targets, a time-ordered tail."""
+
+    _fitted_attributes: ClassVar[tuple] = (*SequenceEstimatorBase._fitted_attributes, "n_outputs_")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.regressor_tags.poor_score = True
+        return tags
+
+    @property
+    def target_encoder(self):
+        return _TargetStandardizer()
+
+    def predict(self, X):
+        """Predict targets for sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Sequences, as in ``fit`` (3-D input may have another number of time steps).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions in the units of ``y``, float64.
+        """
+        outputs = self._predict_raw(X)  # checks that the regressor is fitted
+        return self.target_encoder_.inverse_transform(outputs)
+
+    def _check_target(self, y):
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if y.ndim > 2:
+            raise ValueError(f"y must be 1-D or 2-D; received an array of shape {y.shape}.")
+        return y
+
+    def _fit_target(self, y, *, reset, classes=None):
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if reset:
+            self.n_outputs_ = n_outputs
+        elif n_outputs != self.n_outputs_:
+            raise ValueError(
+                f"y has {n_outputs} outputs, but the estimator was fitted with {self.n_outputs_}."
+            )
+
+    def _validation_split(self, y):
+        """Hold out the last rows: the future must not train the model that is judged on it."""
+        n_val = self._n_validation(len(y))
+        if n_val == 0:
+            return slice(None), None
+        cut = len(y) - n_val
+        return slice(0, cut), slice(cut, None)
+
+
 @fill_doc
-class AttentionLSTMRegressor(RegressorMixin, SequenceEstimatorBase):
+class AttentionLSTMRegressor(_SequenceRegressorBase):
     """Attention LSTM regressor for sequences and time-series windows.
 
     ``LSTM(units, return_sequences=True)`` (stacked ``n_layers`` times,
@@ -147,57 +202,6 @@ default="additive"
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
-
-    _fitted_attributes: ClassVar[tuple] = (*SequenceEstimatorBase._fitted_attributes, "n_outputs_")
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        tags.regressor_tags.poor_score = True
-        return tags
-
-    @property
-    def target_encoder(self):
-        return _TargetStandardizer()
-
-    def predict(self, X):
-        """Predict targets for sequences ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-            Sequences, as in ``fit`` (3-D input may have another number of time steps).
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions in the units of ``y``, float64.
-        """
-        outputs = self._predict_raw(X)  # checks that the regressor is fitted
-        return self.target_encoder_.inverse_transform(outputs)
-
-    def _check_target(self, y):
-        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
-        if y.ndim > 2:
-            raise ValueError(f"y must be 1-D or 2-D; received an array of shape {y.shape}.")
-        return y
-
-    def _fit_target(self, y, *, reset, classes=None):
-        n_outputs = 1 if y.ndim == 1 else y.shape[1]
-        if reset:
-            self.n_outputs_ = n_outputs
-        elif n_outputs != self.n_outputs_:
-            raise ValueError(
-                f"y has {n_outputs} outputs, but the estimator was fitted with {self.n_outputs_}."
-            )
-
-    def _validation_split(self, y):
-        """Hold out the last rows: the future must not train the model that is judged on it."""
-        n_val = self._n_validation(len(y))
-        if n_val == 0:
-            return slice(None), None
-        cut = len(y) - n_val
-        return slice(0, cut), slice(cut, None)
 
     def _keras_build_fn(self):
         return build_attention_lstm(

@@ -15,6 +15,13 @@ Multimodal inputs, aligned step by step:
 * :class:`ModalityFusion` concatenates the encoded modalities and masks a
   step only where every modality is padding.
 
+Forecasting windows of a series:
+
+* :class:`WindowNormalization` expresses each window relative to its own
+  mean and spread, and :class:`WindowDenormalization` puts a forecast back
+  on the window's level (reversible instance normalisation);
+* :class:`TargetHistory` gives a linear path the target's last steps.
+
 The layers follow Keras' conventions (``score_mode``, ``num_heads``,
 ``kernel_initializer``, ``bias_initializer``, ``return_attention_scores``,
 ``compute_output_shape``, a complete ``get_config``) and are registered under
@@ -34,6 +41,7 @@ Examples
 
 from ._layers_attention import AttentionPooling, SequenceSelfAttention
 from ._layers_base import last_real_step, masked_softmax
+from ._layers_forecast import TargetHistory, WindowDenormalization, WindowNormalization
 from ._layers_modality import ModalityFusion, ModalityPadding
 
 __all__ = [
@@ -41,6 +49,9 @@ __all__ = [
     "ModalityFusion",
     "ModalityPadding",
     "SequenceSelfAttention",
+    "TargetHistory",
+    "WindowDenormalization",
+    "WindowNormalization",
     "last_real_step",
     "masked_softmax",
 ]

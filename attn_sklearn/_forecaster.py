@@ -1,0 +1,231 @@
+"""AttentionLSTMForecaster: the regressor for windows of a series, on the window's own level."""
+
+from numbers import Integral
+from typing import ClassVar
+
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._architectures import NetworkSpec
+from ._docstrings import fill_doc
+from ._forecast_network import (
+    NORMALIZATION_LAYER_NAME,
+    NORMALIZE_CHOICES,
+    SKIP_CHOICES,
+    build_attention_forecaster,
+    has_layer,
+    resolve_normalize,
+    window_levels,
+)
+from ._regressor import _SequenceRegressorBase
+
+
+@fill_doc
+class AttentionLSTMForecaster(_SequenceRegressorBase):
+    """Attention LSTM that forecasts the next steps of a series from a window of it.
+
+    Takes what :func:`~attn_sklearn.frame_supervised` returns: windows ``X``
+    of a series and ``y``, the next value(s) of the window's feature
+    ``target_feature`` after each window (one column per forecast step).
+    Unlike :class:`AttentionLSTMRegressor`, which learns a map from sequences
+    to any target, the forecaster knows ``y`` continues ``X`` and uses it:
+
+    * ``normalize="window"``: each window is expressed relative to its own
+      per-feature mean and spread before the network, and the forecast is
+      put back on the window's level afterwards (reversible instance
+      normalisation, RevIN). A trending series forecasts from a level it
+      never reached in training. The default ``"auto"`` does this when the
+      training windows' levels trend, and leaves the windows as they are for
+      series that return to their level (cycles, stationary seasonality),
+      where the level itself tells what comes next.
+    * ``skip="linear"``: a linear map of the target's recent history is
+      added to the attention LSTM's output. On short series (a few hundred
+      observations) a linear forecaster is hard to beat; the network learns
+      what it leaves.
+
+    The network is trained with Adam on the mean squared error of
+    standardised targets, with early stopping on the last windows.
+
+    Parameters
+    ----------
+    %(units)s
+    n_layers : int, default=1
+        Number of stacked LSTM layers.
+    %(bidirectional)s
+    %(dropout)s
+    attention : {"additive", "multiplicative", "linear", "self", "multihead", "none"}, \
+default="additive"
+        %(attention_choices)s
+    %(attention_options)s
+    target_feature : int, default=0
+        Feature of the windows whose future ``y`` holds (the column
+        ``frame_supervised``'s ``target`` picked). Its last ``n_timesteps_in_``
+        values feed the linear path, and its level and spread undo the
+        window normalisation.
+    normalize : {"auto", "window", "none"}, default="auto"
+        ``"window"``: reversible per-window normalisation (above). ``"none"``
+        feeds the windows as they are. ``"auto"`` takes ``"window"`` when the
+        mean of the target over each training window, taken in row order,
+        follows a monotonic trend (absolute Spearman correlation with the row
+        position of at least 0.8), else ``"none"``; ``normalize_`` says which.
+        Rows must be in time order, as ``frame_supervised`` gives them.
+    skip : {"linear", "none"}, default="linear"
+        ``"linear"`` adds a linear path from the target's last
+        ``n_timesteps_in_`` values; ``"none"`` leaves the attention LSTM alone.
+    %(training_parameters)s
+    validation_fraction : float, default=0.1
+        Fraction of the windows, taken from the end (windows are assumed to
+        be in time order), held out to monitor early stopping. ``0``
+        monitors the training loss instead.
+    %(patience)s
+    %(runtime_parameters)s
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The fitted network (float32).
+    history_ : dict of str to list of float
+        Per-epoch ``"loss"`` (and ``"val_loss"``), on standardised targets.
+    n_features_in_ : int
+        ``X.shape[1]`` seen in ``fit`` (the window length).
+    n_timesteps_in_ : int
+        The window length seen in ``fit``; later windows need at least as
+        many steps when ``skip="linear"``.
+    X_ndim_ : int
+        Dimensions of ``X`` seen in ``fit`` (2 for a univariate series, or 3).
+    n_step_features_in_ : int
+        Features per time step seen in ``fit``.
+    normalize_ : {"window", "none"}
+        The window normalisation used (``normalize`` with "auto" decided).
+    score_from_ : {"inputs", "states"}
+        What the attention pooling scores (``score_from`` with ``"auto"`` decided).
+    n_outputs_ : int
+        Number of forecast steps (columns of ``y``).
+
+    See Also
+    --------
+    frame_supervised : Frames a series as ``(X, y)`` windows.
+    AttentionLSTMRegressor : For targets that are not the series' own future.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from attn_sklearn import AttentionLSTMForecaster, frame_supervised
+    >>> t = np.arange(240.0)
+    >>> series = 0.05 * t + np.sin(2 * np.pi * t / 12)  # trend and a 12-step season
+    >>> X, y = frame_supervised(series[:216], window=24, horizon=12)
+    >>> forecaster = AttentionLSTMForecaster(units=8, epochs=3, random_state=0).fit(X, y)
+    >>> forecast = forecaster.predict(series[None, 192:216])  # the 12 steps after step 215
+    >>> forecast.shape
+    (1, 12)
+    >>> forecaster.explain(series[None, 192:216]).shape
+    (1, 24)
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_SequenceRegressorBase._parameter_constraints,
+        "target_feature": [Interval(Integral, 0, None, closed="left")],
+        "normalize": [StrOptions(set(NORMALIZE_CHOICES))],
+        "skip": [StrOptions(set(SKIP_CHOICES))],
+    }
+
+    def __init__(
+        self,
+        units=64,
+        *,
+        n_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        attention="additive",
+        n_heads=4,
+        key_dim=None,
+        self_attention_score="multiplicative",
+        attention_width=None,
+        causal=False,
+        residual=False,
+        layer_norm=False,
+        score_from="auto",
+        target_feature=0,
+        normalize="auto",
+        skip="linear",
+        learning_rate=3e-3,
+        epochs=100,
+        batch_size=32,
+        validation_fraction=0.1,
+        patience=15,
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.units = units
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.attention = attention
+        self.n_heads = n_heads
+        self.key_dim = key_dim
+        self.self_attention_score = self_attention_score
+        self.attention_width = attention_width
+        self.causal = causal
+        self.residual = residual
+        self.layer_norm = layer_norm
+        self.score_from = score_from
+        self.target_feature = target_feature
+        self.normalize = normalize
+        self.skip = skip
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_sequences(self, X, *, reset):
+        X = super()._check_sequences(X, reset=reset)
+        if self.target_feature >= self.n_step_features_in_:
+            raise ValueError(
+                f"target_feature must be a feature of the windows, in "
+                f"[0, {self.n_step_features_in_ - 1}]; received "
+                f"target_feature={self.target_feature!r}."
+            )
+        if not reset and self.skip == "linear" and X.shape[1] < self.n_timesteps_in_:
+            raise ValueError(
+                f"X has windows of {X.shape[1]} steps, but the forecaster's linear path "
+                f"reads the last {self.n_timesteps_in_} (the window length seen in fit); "
+                "pad shorter windows at the front with MASK_VALUE (SequencePadder)."
+            )
+        return X
+
+    def _validate_training_data(self, X, y, sample_weight, *, reset, classes=None):
+        X, rows, y, sample_weight = super()._validate_training_data(
+            X, y, sample_weight, reset=reset, classes=classes
+        )
+        if reset:  # decided from the rows that train, before the network is built
+            levels = window_levels(X[rows], int(self.target_feature))
+            self._normalization = resolve_normalize(self.normalize, levels)
+        return X, rows, y, sample_weight
+
+    @property
+    def normalize_(self):
+        """The window normalisation of the fitted network: "window" or "none"."""
+        check_is_fitted(self, "model_")
+        return "window" if has_layer(self.model_, NORMALIZATION_LAYER_NAME) else "none"
+
+    def _keras_build_fn(self):
+        return build_attention_forecaster(
+            n_features=self.n_step_features_in_,
+            n_timesteps=self.n_timesteps_in_,
+            spec=NetworkSpec.from_estimator(self),
+            target_feature=int(self.target_feature),
+            normalize=self._normalization,
+            skip=self.skip,
+            target_mean=self.target_encoder_.mean_.tolist(),
+            target_scale=self.target_encoder_.scale_.tolist(),
+            n_outputs=self.n_outputs_,
+            output_activation="linear",
+            loss="mse",
+            learning_rate=self.learning_rate,
+            seed=self._seed,
+        )

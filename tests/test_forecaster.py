@@ -1,0 +1,153 @@
+"""AttentionLSTMForecaster: forecasts that follow the window's level, and its errors."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from attn_sklearn import (
+    MASK_VALUE,
+    AttentionLSTMForecaster,
+    AttentionLSTMRegressor,
+    frame_supervised,
+    load,
+)
+
+SMALL = {"units": 8, "epochs": 3, "batch_size": 16, "random_state": 0}
+
+
+def _seasonal_trend(n, *, slope=0.05, noise=0.1, seed=0):
+    t = np.arange(n, dtype=float)
+    rng = np.random.default_rng(seed)
+    return slope * t + np.sin(2 * np.pi * t / 12) + noise * rng.normal(size=n)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = frame_supervised(_seasonal_trend(200), window=24, horizon=6)
+    return AttentionLSTMForecaster(**SMALL, normalize="window").fit(X, y), X
+
+
+@pytest.mark.parametrize("normalize", ["window", "none"])
+@pytest.mark.parametrize("skip", ["linear", "none"])
+def test_every_combination_fits_and_forecasts_each_horizon_step(normalize, skip):
+    X, y = frame_supervised(_seasonal_trend(120), window=12, horizon=3)
+    forecaster = AttentionLSTMForecaster(**SMALL, normalize=normalize, skip=skip).fit(X, y)
+    forecast = forecaster.predict(X[:5])
+    assert forecast.shape == (5, 3) and np.all(np.isfinite(forecast))
+    assert forecaster.n_outputs_ == 3
+    assert forecaster.explain(X[:5]).shape == (5, 12)
+
+
+def test_window_normalisation_makes_forecasts_follow_level_and_scale(fitted):
+    # Shifting and scaling a window shifts and scales its forecast alike: the
+    # network sees each window relative to its own level and spread.
+    forecaster, X = fitted
+    base = forecaster.predict(X[:20])
+    moved = forecaster.predict(3.0 * X[:20] + 500.0)
+    np.testing.assert_allclose(moved, 3.0 * base + 500.0, rtol=1e-4, atol=1e-3)
+
+
+def test_auto_normalises_trending_windows_only():
+    trending = frame_supervised(_seasonal_trend(200), window=24, horizon=2)
+    level = frame_supervised(_seasonal_trend(200, slope=0.0), window=24, horizon=2)
+    choices = {}
+    for name, (X, y) in {"trending": trending, "level": level}.items():
+        forecaster = AttentionLSTMForecaster(**SMALL).fit(X, y)
+        choices[name] = forecaster.normalize_
+    assert choices == {"trending": "window", "level": "none"}
+
+
+def test_without_normalisation_forecasts_do_not_follow_the_level():
+    X, y = frame_supervised(_seasonal_trend(200), window=24, horizon=6)
+    forecaster = AttentionLSTMForecaster(**SMALL, normalize="none").fit(X, y)
+    base, moved = forecaster.predict(X[:20]), forecaster.predict(X[:20] + 500.0)
+    assert not np.allclose(moved, base + 500.0, atol=1.0)
+
+
+def test_forecasts_a_trend_beyond_the_training_range_better_than_the_regressor():
+    # Every test window lies above every training value: the level has to be extrapolated.
+    series = _seasonal_trend(360, slope=0.1)
+    X, y = frame_supervised(series, window=24, horizon=12)
+    train, test = slice(0, 250), slice(300, None)
+    assert X[test].min() > series[:274].max()
+    params = {"units": 16, "epochs": 30, "random_state": 0}
+    errors = {}
+    for cls in (AttentionLSTMForecaster, AttentionLSTMRegressor):
+        estimator = cls(**params).fit(X[train], y[train])
+        errors[cls.__name__] = np.mean(np.abs(estimator.predict(X[test]) - y[test]))
+    # Repeating the last season, shifted by nothing: what the forecaster must beat.
+    seasonal_naive = np.mean(np.abs(X[test][:, -12:] - y[test]))
+    assert errors["AttentionLSTMForecaster"] < seasonal_naive
+    assert errors["AttentionLSTMForecaster"] < 0.5 * errors["AttentionLSTMRegressor"]
+
+
+def test_multivariate_windows_forecast_the_target_feature():
+    series = _seasonal_trend(150)
+    covariate = np.cos(np.arange(150) / 5.0)
+    frame = np.column_stack([covariate, series])
+    X, y = frame_supervised(frame, window=12, horizon=2, target=1)
+    forecaster = AttentionLSTMForecaster(**SMALL, target_feature=1, normalize="window")
+    forecaster.fit(X, y)
+    moved = X[:10].copy()
+    moved[:, :, 1] += 100.0  # only the target's level moves
+    np.testing.assert_allclose(
+        forecaster.predict(moved), forecaster.predict(X[:10]) + 100.0, rtol=1e-4, atol=1e-3
+    )
+
+
+def test_leading_padding_is_ignored_by_both_paths(fitted):
+    forecaster, X = fitted
+    padded = X[:4].copy()
+    padded[:, :10] = MASK_VALUE  # the first rows of SlidingWindowTransformer look like this
+    forecast = forecaster.predict(padded)
+    weights = forecaster.explain(padded)
+    assert np.all(np.isfinite(forecast))
+    assert np.all(weights[:, :10] == 0)
+    # What the padding hides cannot matter: other values there give the same forecast.
+    other = padded.copy()
+    other[:, :10] = MASK_VALUE
+    np.testing.assert_array_equal(forecaster.predict(other), forecast)
+
+
+def test_longer_windows_use_their_last_steps_and_shorter_ones_are_refused(fitted):
+    forecaster, X = fitted
+    longer = np.concatenate([X[:3, :6], X[:3]], axis=1)[:, :, None]
+    assert forecaster.predict(longer).shape == (3, 6)
+    with pytest.raises(ValueError, match="reads the last 24"):
+        forecaster.predict(X[:3, :20, None])
+
+
+def test_target_feature_outside_the_windows_is_refused():
+    X, y = frame_supervised(_seasonal_trend(60), window=12)
+    with pytest.raises(ValueError, match=r"target_feature must be a feature .* target_feature=2"):
+        AttentionLSTMForecaster(**SMALL, target_feature=2).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("param", "value"), [("normalize", "revin"), ("skip", "seasonal"), ("target_feature", -1)]
+)
+def test_invalid_parameters_are_named(param, value):
+    X, y = frame_supervised(_seasonal_trend(60), window=12)
+    with pytest.raises(ValueError, match=param):
+        AttentionLSTMForecaster(**SMALL, **{param: value}).fit(X, y)
+
+
+def test_save_and_load_give_the_same_forecasts(fitted, tmp_path):
+    forecaster, X = fitted
+    loaded = load(forecaster.save(tmp_path / "forecaster.attn"))
+    assert isinstance(loaded, AttentionLSTMForecaster)
+    assert loaded.normalize_ == forecaster.normalize_ == "window"
+    assert loaded.get_params() == forecaster.get_params()
+    np.testing.assert_array_equal(loaded.predict(X[:7]), forecaster.predict(X[:7]))
+
+
+def test_grid_search_over_the_new_parameters_with_time_series_split():
+    X, y = frame_supervised(_seasonal_trend(120), window=12, horizon=2)
+    search = GridSearchCV(
+        AttentionLSTMForecaster(units=4, epochs=2, random_state=0),
+        {"normalize": ["auto", "window", "none"], "skip": ["linear", "none"]},
+        cv=TimeSeriesSplit(n_splits=2),
+        scoring="neg_mean_absolute_error",
+    ).fit(X, y)
+    assert set(search.cv_results_["param_normalize"]) == {"auto", "window", "none"}
+    assert search.best_estimator_.predict(X[:2]).shape == (2, 2)
