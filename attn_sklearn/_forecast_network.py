@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+from keras import ops
 from scipy.stats import spearmanr
 
 from ._architectures import SeedStream, sequence_trunk
@@ -50,6 +51,7 @@ def build_attention_forecaster(
     skip,
     target_mean,
     target_scale,
+    quantiles=None,
     seed=None,
     **head,
 ):
@@ -75,6 +77,10 @@ def build_attention_forecaster(
     skip : {"linear", "none"}
     target_mean, target_scale : sequence of float
         The target standardisation, per output.
+    quantiles : sequence of float or None
+        Quantile levels: the network then gives ``n_outputs * len(quantiles)``
+        values per row, step-major (every quantile of step 0, then of step
+        1, ...), trained with the pinball loss instead of ``head["loss"]``.
     seed : int, default=None
         Seed of every initialiser and dropout.
     **head
@@ -90,6 +96,11 @@ def build_attention_forecaster(
     context = sequence_trunk(x, spec, seeds)
     head = dict(head)
     n_outputs = head.pop("n_outputs")
+    if quantiles is not None:
+        n_outputs *= len(quantiles)
+        target_mean = np.repeat(target_mean, len(quantiles)).tolist()
+        target_scale = np.repeat(target_scale, len(quantiles)).tolist()
+        head["loss"] = PinballLoss(quantiles)
     outputs = keras.layers.Dense(
         n_outputs, kernel_initializer=seeds.initializer(), name="recurrent_output"
     )(context)
@@ -123,6 +134,28 @@ def _compile(inputs, outputs, *, output_activation, loss, learning_rate):
     model = keras.Model(inputs, outputs, name="attention_forecaster")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=loss)
     return model
+
+
+@keras.saving.register_keras_serializable(package="attn_sklearn")
+class PinballLoss(keras.losses.Loss):
+    """Mean pinball (quantile) loss; predictions are step-major ``(batch, n_steps * n_quantiles)``.
+
+    For level ``q`` and error ``e = y - prediction`` the loss is
+    ``max(q * e, (q - 1) * e)``, minimised by the ``q`` quantile of ``y``.
+    """
+
+    def __init__(self, quantiles, *, name="pinball", reduction="sum_over_batch_size", dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.quantiles = [float(q) for q in quantiles]
+
+    def call(self, y_true, y_pred):
+        levels = ops.convert_to_tensor(self.quantiles, dtype=y_pred.dtype)
+        y_pred = ops.reshape(y_pred, (ops.shape(y_pred)[0], -1, len(self.quantiles)))
+        error = ops.expand_dims(ops.cast(y_true, y_pred.dtype), -1) - y_pred
+        return ops.mean(ops.maximum(levels * error, (levels - 1.0) * error), axis=(1, 2))
+
+    def get_config(self):
+        return {**super().get_config(), "quantiles": self.quantiles}
 
 
 def has_layer(model, name):

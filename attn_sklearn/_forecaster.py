@@ -1,8 +1,10 @@
 """AttentionLSTMForecaster: the regressor for windows of a series, on the window's own level."""
 
-from numbers import Integral
+from itertools import pairwise
+from numbers import Integral, Real
 from typing import ClassVar
 
+import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
@@ -72,6 +74,12 @@ default="additive"
     skip : {"linear", "none"}, default="linear"
         ``"linear"`` adds a linear path from the target's last
         ``n_timesteps_in_`` values; ``"none"`` leaves the attention LSTM alone.
+    quantiles : sequence of float or None, default=None
+        Quantile levels in (0, 1), increasing, e.g. ``(0.1, 0.5, 0.9)`` for
+        an 80 % prediction interval. The network then learns each of them
+        (and the median) with the pinball loss; :meth:`predict_quantiles`
+        returns them and :meth:`predict` the median. ``None`` trains on the
+        squared error and ``predict`` gives the mean.
     %(training_parameters)s
     validation_fraction : float, default=0.1
         Fraction of the windows, taken from the end (windows are assumed to
@@ -127,6 +135,7 @@ default="additive"
         "target_feature": [Interval(Integral, 0, None, closed="left")],
         "normalize": [StrOptions(set(NORMALIZE_CHOICES))],
         "skip": [StrOptions(set(SKIP_CHOICES))],
+        "quantiles": ["array-like", None],
     }
 
     def __init__(
@@ -148,6 +157,7 @@ default="additive"
         target_feature=0,
         normalize="auto",
         skip="linear",
+        quantiles=None,
         learning_rate=3e-3,
         epochs=100,
         batch_size=32,
@@ -173,6 +183,7 @@ default="additive"
         self.target_feature = target_feature
         self.normalize = normalize
         self.skip = skip
+        self.quantiles = quantiles
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -199,6 +210,7 @@ default="additive"
         return X
 
     def _validate_training_data(self, X, y, sample_weight, *, reset, classes=None):
+        self._quantile_levels()  # a bad quantile fails before anything is fitted
         X, rows, y, sample_weight = super()._validate_training_data(
             X, y, sample_weight, reset=reset, classes=classes
         )
@@ -223,9 +235,82 @@ default="additive"
             skip=self.skip,
             target_mean=self.target_encoder_.mean_.tolist(),
             target_scale=self.target_encoder_.scale_.tolist(),
+            quantiles=self._quantile_levels(),
             n_outputs=self.n_outputs_,
             output_activation="linear",
             loss="mse",
             learning_rate=self.learning_rate,
             seed=self._seed,
         )
+
+    # ------------------------------------------------------------------ quantiles
+    def _quantile_levels(self):
+        """The levels the network learns: ``quantiles`` plus the median; None without quantiles."""
+        if self.quantiles is None:
+            return None
+        received = f"received quantiles={self.quantiles!r}"
+        try:
+            levels = [float(q) for q in self.quantiles]
+        except (TypeError, ValueError):
+            raise ValueError(f"quantiles must be a sequence of numbers; {received}.") from None
+        if not levels or not all(isinstance(q, Real) and 0 < q < 1 for q in levels):
+            raise ValueError(
+                f"quantiles must be one or more levels strictly between 0 and 1; {received}."
+            )
+        if any(b <= a for a, b in pairwise(levels)):
+            raise ValueError(
+                f"quantiles must be sorted in increasing order, without repeats; {received}."
+            )
+        return tuple(sorted(set(levels) | {0.5}))
+
+    def _quantile_forecasts(self, X):
+        """``(n_samples, n_outputs, n_levels)`` forecasts at every learned level, in y's units."""
+        levels = self._quantile_levels()
+        outputs = self._predict_raw(X).reshape(-1, self.n_outputs_, len(levels))
+        encoder = self.target_encoder_
+        forecasts = outputs * encoder.scale_[:, None] + encoder.mean_[:, None]
+        # Quantiles trained separately may cross; sorting them restores the order
+        # without making any of them a worse estimate (Chernozhukov et al., 2010).
+        return np.sort(forecasts, axis=-1), levels
+
+    def predict(self, X):
+        """Forecast the steps after each window of ``X``: the median with ``quantiles``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Windows, as in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Forecasts in the units of ``y``, float64.
+        """
+        if self.quantiles is None:
+            return super().predict(X)
+        forecasts, levels = self._quantile_forecasts(X)
+        median = forecasts[:, :, levels.index(0.5)]
+        return median.ravel() if self.target_encoder_.ndim_ == 1 else median
+
+    def predict_quantiles(self, X):
+        """Forecast the ``quantiles`` of the steps after each window of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
+            Windows, as in ``fit``.
+
+        Returns
+        -------
+        quantiles : ndarray of shape (n_samples, n_outputs, len(quantiles))
+            ``[i, h, k]`` is the ``quantiles[k]`` quantile of step ``h`` after
+            window ``i``, in the units of ``y``; non-decreasing in ``k``.
+        """
+        if self.quantiles is None:
+            raise AttributeError(
+                "predict_quantiles needs a forecaster fitted with quantiles, e.g. "
+                "AttentionLSTMForecaster(quantiles=(0.1, 0.5, 0.9)); this one has quantiles=None."
+            )
+        forecasts, levels = self._quantile_forecasts(X)
+        wanted = [levels.index(float(q)) for q in self.quantiles]
+        return forecasts[:, :, wanted]

@@ -130,6 +130,8 @@ def check_params(cls, params):
         # The multimodal classifier checks conv_filters' items when it builds its network.
         if hasattr(estimator, "_check_conv_filters"):
             estimator._check_conv_filters()
+        if hasattr(estimator, "_quantile_levels"):  # the forecaster checks its quantile levels
+            estimator._quantile_levels()
     except (TypeError, ValueError) as exc:
         raise StateError(f"params: {exc}") from exc
     _check_class_weight(params.get("class_weight"))
@@ -321,10 +323,11 @@ def check_state(state, registry):
 
 
 # ------------------------------------------------------------------ the network
-def _output_width(fitted):
+def _output_width(fitted, estimator):
     if "classes_" in fitted:
         return 1 if len(fitted["classes_"]) == 2 else len(fitted["classes_"])
-    return fitted["n_outputs_"]
+    levels = estimator._quantile_levels() if hasattr(estimator, "_quantile_levels") else None
+    return fitted["n_outputs_"] * (1 if levels is None else len(levels))
 
 
 def check_network(model, estimator, fitted):
@@ -348,7 +351,7 @@ def check_network(model, estimator, fitted):
         what = "one input of shape (None, None, n_step_features_in_)"
     if inputs != expected:
         raise invalid("model.keras", f"a network with {what}: {expected}", inputs)
-    width = _output_width(fitted)
+    width = _output_width(fitted, estimator)
     if outputs != [(None, width)]:
         raise invalid("model.keras", f"a network with one output of shape (None, {width})", outputs)
     # explain() reads the attention layers: they must be the ones `attention` builds.

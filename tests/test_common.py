@@ -10,6 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from attn_sklearn import (
     AttentionLSTMClassifier,
+    AttentionLSTMForecaster,
     AttentionLSTMRegressor,
     MultimodalAttentionClassifier,
 )
@@ -31,6 +32,7 @@ EXPECTED_FAILED_CHECKS = {
 ESTIMATORS = [
     AttentionLSTMRegressor(**SMALL),
     AttentionLSTMClassifier(**SMALL),
+    AttentionLSTMForecaster(**SMALL),
     MultimodalAttentionClassifier(**SMALL, n_layers=1),
 ]
 

@@ -151,3 +151,65 @@ def test_grid_search_over_the_new_parameters_with_time_series_split():
     ).fit(X, y)
     assert set(search.cv_results_["param_normalize"]) == {"auto", "window", "none"}
     assert search.best_estimator_.predict(X[:2]).shape == (2, 2)
+
+
+# ------------------------------------------------------------------ quantiles
+def _noisy_seasons(n, sigma, seed=0):
+    t = np.arange(n)
+    rng = np.random.default_rng(seed)
+    return np.sin(2 * np.pi * t / 25) + 0.5 * np.sin(2 * np.pi * t / 7) + sigma * rng.normal(size=n)
+
+
+def test_quantile_forecasts_are_ordered_and_the_median_is_the_point_forecast(tmp_path):
+    X, y = frame_supervised(_noisy_seasons(300, 0.3), window=20, horizon=2)
+    forecaster = AttentionLSTMForecaster(**SMALL, quantiles=(0.1, 0.9)).fit(X, y)
+    bands = forecaster.predict_quantiles(X[:30])
+    assert bands.shape == (30, 2, 2)
+    assert np.all(bands[:, :, 0] <= bands[:, :, 1])
+    median = forecaster.predict(X[:30])  # the median is learned although not listed
+    assert median.shape == (30, 2)
+    assert np.all((bands[:, :, 0] <= median) & (median <= bands[:, :, 1]))
+    loaded = load(forecaster.save(tmp_path / "quantiles.attn"))
+    np.testing.assert_array_equal(loaded.predict_quantiles(X[:30]), bands)
+
+
+def test_one_step_quantiles_keep_a_one_dimensional_point_forecast():
+    X, y = frame_supervised(_noisy_seasons(200, 0.3), window=20)
+    forecaster = AttentionLSTMForecaster(**SMALL, quantiles=[0.25, 0.5, 0.75]).fit(X, y)
+    assert forecaster.predict(X[:4]).shape == (4,)
+    assert forecaster.predict_quantiles(X[:4]).shape == (4, 1, 3)
+
+
+@pytest.mark.parametrize(
+    ("quantiles", "message"),
+    [
+        ((0.0, 0.5), "strictly between 0 and 1"),
+        ((0.5, 1.2), "strictly between 0 and 1"),
+        ((0.9, 0.1), "sorted in increasing order"),
+        ((0.1, 0.1, 0.9), "without repeats"),
+        (("low", "high"), "sequence of numbers"),
+        ((), "one or more levels"),
+    ],
+)
+def test_bad_quantiles_are_refused_before_fitting(quantiles, message):
+    X, y = frame_supervised(_noisy_seasons(100, 0.3), window=10)
+    with pytest.raises(ValueError, match=rf"quantiles must .*{message}.*received quantiles="):
+        AttentionLSTMForecaster(**SMALL, quantiles=quantiles).fit(X, y)
+
+
+def test_predict_quantiles_without_quantiles_says_how_to_get_them(fitted):
+    forecaster, X = fitted
+    with pytest.raises(AttributeError, match=r"quantiles=\(0.1, 0.5, 0.9\)"):
+        forecaster.predict_quantiles(X[:2])
+
+
+@pytest.mark.slow
+def test_an_80_percent_interval_covers_about_80_percent_of_held_out_points():
+    # Gaussian noise of known spread on a seasonal signal: the 0.1 and 0.9 quantiles
+    # of the next values should hold 80 % of them.
+    X, y = frame_supervised(_noisy_seasons(1500, 0.3), window=30, horizon=3)
+    forecaster = AttentionLSTMForecaster(quantiles=(0.1, 0.5, 0.9), random_state=0)
+    forecaster.fit(X[:1000], y[:1000])
+    bands = forecaster.predict_quantiles(X[1000:])
+    inside = (bands[:, :, 0] <= y[1000:]) & (y[1000:] <= bands[:, :, 2])
+    assert 0.75 <= inside.mean() <= 0.85
