@@ -1,4 +1,4 @@
-"""The real-data benchmarks (classification, sequence regression) run end to end in ``--quick``.
+"""The real-data benchmarks (classification, sequence regression, forecasting) run in ``--quick``.
 
 Each script runs as users run it, in a subprocess from the repository root
 (``_run`` of ``test_benchmarks.py``), on data that ships inside aeon's wheel.
@@ -98,7 +98,9 @@ def test_datasets_option_runs_only_the_chosen_set(tmp_path):
     assert results["settings"]["n_kernels"] == 84
 
 
-@pytest.mark.parametrize("script", ["bench_classification", "bench_regression"])
+@pytest.mark.parametrize(
+    "script", ["bench_classification", "bench_regression", "bench_forecasting"]
+)
 def test_without_aeon_the_scripts_say_how_to_install_it(script):
     blocked = (  # aeon made unimportable in the child, as if it were not installed
         "import runpy, sys; sys.modules['aeon'] = None; "
@@ -116,3 +118,27 @@ def test_without_aeon_the_scripts_say_how_to_install_it(script):
     )
     assert completed.returncode == 1
     assert 'pip install ".[bench]"' in completed.stderr
+
+
+def test_bench_forecasting_quick(tmp_path):
+    pytest.importorskip("statsmodels")
+    results, stdout = _run("bench_forecasting", tmp_path)
+    assert results["settings"]["series"] == ["nile", "ShampooSales"]
+    methods = {"seasonal_naive", "ets", "sarima", "attn_forecaster", "attn_regressor"}
+    assert set(results["methods"]) == methods
+    for name, entry in results["series"].items():
+        data = entry["data"]
+        assert 0 < data["horizon"] < data["window"] < data["n"], name
+        assert set(entry["methods"]) == methods, name
+        for method, result in entry["methods"].items():
+            assert _positive(result["mase"]) and 0 < result["smape"] <= 200, (name, method)
+            forecasts = [run["forecast"] for run in result.get("runs", [result])]
+            assert all(len(f) == data["horizon"] for f in forecasts), (name, method)
+        for method in ("attn_forecaster", "attn_regressor"):
+            runs = entry["methods"][method]["runs"]
+            assert [run["seed"] for run in runs] == [0], (name, method)
+            assert 1 <= runs[0]["epochs_trained"] <= 2, (name, method)
+    summary = results["summary"]
+    assert len(summary) == len(methods)
+    assert all(_positive(row["geometric_mean_mase"]) for row in summary.values())
+    assert "beats seasonal naive" in stdout

@@ -1,5 +1,10 @@
 """AttentionLSTMForecaster: forecasts that follow the window's level, and its errors."""
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
@@ -213,3 +218,24 @@ def test_an_80_percent_interval_covers_about_80_percent_of_held_out_points():
     bands = forecaster.predict_quantiles(X[1000:])
     inside = (bands[:, :, 0] <= y[1000:]) & (y[1000:] <= bands[:, :, 2])
     assert 0.75 <= inside.mean() <= 0.85
+
+
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "getting_started.md"
+
+
+def _forecasting_snippets():
+    text = GUIDE.read_text()
+    section = text[text.index("### Several steps ahead") : text.index("## 4. Inside a Pipeline")]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", _forecasting_snippets(), ids=["quantiles", "mapie"])
+def test_the_guide_forecasting_snippets_run_as_written(code, tmp_path):
+    if "mapie" in code:
+        pytest.importorskip("mapie")
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "%" in result.stdout
