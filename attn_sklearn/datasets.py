@@ -1,7 +1,9 @@
-"""Synthetic data sets with planted structure, for examples and tests.
+"""Synthetic data sets with planted structure, for examples and tests, and a real one.
 
 Nothing is downloaded: every generator is deterministic given
-``random_state``.
+``random_state``. ``load_jena_climate(path)`` loads the Jena climate
+recordings (2009-2016, a real multivariate weather series) from the CSV file
+you downloaded yourself.
 """
 
 import numbers
@@ -9,10 +11,16 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._jena import load_jena_climate
 from ._masking import MASK_VALUE
 from ._validation import check_int
 
-__all__ = ["make_multimodal_sequences", "make_sequence_classification", "make_sine_wave"]
+__all__ = [
+    "load_jena_climate",
+    "make_multimodal_sequences",
+    "make_sequence_classification",
+    "make_sine_wave",
+]
 
 
 def _check_non_negative_float(value, name):
