@@ -23,6 +23,7 @@ ATTENTION_TYPES = ("additive", "multiplicative", "linear", "self", "multihead", 
 SELF_ATTENTION_TYPES = ("self", "multihead")
 SCORE_SOURCES = ("auto", "inputs", "states")
 STEP_ENCODING_LAYER_NAME = "step_encoding"
+DECODER_LAYER_NAME = "decoder"
 
 # scikit-learn parameter constraints of the NetworkSpec fields, shared by every estimator.
 NETWORK_CONSTRAINTS = {
@@ -282,6 +283,11 @@ def has_attention(model):
 def has_self_attention(model):
     """Whether ``model`` has a self-attention block (``"self"`` or ``"multihead"``)."""
     return any(layer.name == SELF_ATTENTION_LAYER_NAME for layer in model.layers)
+
+
+def has_decoder(model):
+    """Whether ``model`` forecasts with an attending decoder (weights ``(batch, H, T)``)."""
+    return any(layer.name == DECODER_LAYER_NAME for layer in model.layers)
 
 
 def has_step_encoding(model):

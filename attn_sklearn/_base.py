@@ -315,8 +315,10 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
             any number of rows fits in memory.
         full : bool, default=False
             Return the self-attention weights ``(n_samples, n_heads, T, T)``
-            (rows are query steps) instead of per-step importances; only for
-            ``attention="self"`` or ``"multihead"``.
+            (rows are query steps; ``attention="self"`` or ``"multihead"``),
+            or a forecaster decoder's map ``(n_samples, H, T)`` (which steps
+            each forecast step looked at; ``head="decoder"``), instead of
+            per-step importances.
         as_frame : bool, default=False
             Return a tidy ``pandas.DataFrame`` (``sample, step, weight``, or
             ``sample, head, query_step, step, weight`` with ``full``) with one
@@ -331,13 +333,14 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
             ``X``: each row sums to 1 over its real steps and is exactly 0 on
             padding. For pooling attention they are the pooling weights; for
             self-attention, the pooling weights carried back through the
-            head-averaged self-attention (attention rollout).
+            head-averaged self-attention (attention rollout); for a decoder,
+            its map averaged over the forecast steps.
         """
         check_is_fitted(self, "model_")
         check_explain_request(self.model_, full=full, as_frame=as_frame, step_labels=step_labels)
         X = self._check_sequences(X, reset=False)
         outputs = [out.astype(np.float64) for out in run_inference(self.model_, X, "explain")]
-        weights = outputs[1] if full else step_importance(*outputs)
+        weights = outputs[-1] if full else step_importance(*outputs)
         if as_frame:
             return attention_frame(weights, real_steps(X), step_labels)
         return weights

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from ._architectures import has_attention, has_self_attention
+from ._architectures import has_attention, has_decoder, has_self_attention
 
 
 def check_explain_request(model, *, full, as_frame, step_labels):
@@ -15,10 +15,10 @@ def check_explain_request(model, *, full, as_frame, step_labels):
             "est.set_params(attention='additive').fit(X, y); after a search that picked "
             "'none', refit the best candidate that has attention (the README shows how)."
         )
-    if full and not has_self_attention(model):
+    if full and not (has_self_attention(model) or has_decoder(model)):
         raise ValueError(
-            "full=True needs self-attention weights (attention='self' or 'multihead'); "
-            "this estimator's network has none."
+            "full=True needs self-attention weights (attention='self' or 'multihead') or "
+            "a forecaster's decoder (head='decoder'); this estimator's network has neither."
         )
     if step_labels is not None and not as_frame:
         raise ValueError(
@@ -30,11 +30,14 @@ def check_explain_request(model, *, full, as_frame, step_labels):
 def step_importance(pooling, self_attention=None):
     """Per-step importance, ``(n_samples, n_timesteps)``, rows summing to 1 over real steps.
 
-    Without self-attention it is the pooling weights. With it, the pooled
+    Without self-attention it is the pooling weights; a decoder's weights
+    ``(n_samples, H, T)`` are averaged over the forecast steps. With it, the pooled
     vector is a mix of attended steps, each itself a mix of input steps, so the
     importance of input step ``s`` is ``sum_t pooling[t] * mean_h A[h, t, s]``
     (attention rollout). Padded steps get 0 from both factors.
     """
+    if pooling.ndim == 3:
+        return pooling.mean(axis=1)
     if self_attention is None:
         return pooling
     return np.einsum("bt,bts->bs", pooling, self_attention.mean(axis=1))
@@ -57,7 +60,7 @@ def attention_frame(weights, real, step_labels=None):
 
     Parameters
     ----------
-    weights : ndarray of shape (n_samples, T) or (n_samples, n_heads, T, T)
+    weights : ndarray of shape (n_samples, T), (n_samples, H, T) or (n_samples, n_heads, T, T)
     real : bool ndarray of shape (n_samples, T)
         Real (non-padded) steps; padded steps are left out of the table.
     step_labels : array-like of shape (T,), default=None
@@ -66,13 +69,25 @@ def attention_frame(weights, real, step_labels=None):
     Returns
     -------
     frame : pandas.DataFrame
-        Columns ``sample, step, weight`` or ``sample, head, query_step, step, weight``.
+        Columns ``sample, step, weight``, ``sample, horizon_step, step, weight``
+        (a decoder's map) or ``sample, head, query_step, step, weight``.
     """
     labels = _labels(step_labels, weights.shape[-1])
     if weights.ndim == 2:
         sample, step = np.nonzero(real)
         return pd.DataFrame(
             {"sample": sample, "step": labels[step], "weight": weights[sample, step]}
+        )
+    if weights.ndim == 3:
+        keep = np.broadcast_to(real[:, None, :], weights.shape)
+        sample, horizon, step = np.nonzero(keep)
+        return pd.DataFrame(
+            {
+                "sample": sample,
+                "horizon_step": horizon,
+                "step": labels[step],
+                "weight": weights[sample, horizon, step],
+            }
         )
     keep = real[:, None, :, None] & real[:, None, None, :]
     sample, head, query, step = np.nonzero(np.broadcast_to(keep, weights.shape))

@@ -5,12 +5,29 @@ import numpy as np
 from keras import ops
 from scipy.stats import spearmanr
 
-from ._architectures import SeedStream, sequence_trunk
-from ._layers_forecast import TargetHistory, WindowDenormalization, WindowNormalization
+from ._architectures import (
+    DECODER_LAYER_NAME,
+    POOLING_LAYER_NAME,
+    STEP_ENCODING_LAYER_NAME,
+    SeedStream,
+    _lstm,
+    _recurrent_stack,
+    has_decoder,
+    sequence_trunk,
+)
+from ._layers_forecast import (
+    HorizonAttention,
+    LastRealStep,
+    TargetHistory,
+    WindowDenormalization,
+    WindowNormalization,
+)
 from ._masking import MASK_VALUE, real_steps
 
 NORMALIZE_CHOICES = ("auto", "window", "none")
 SKIP_CHOICES = ("linear", "none")
+HEAD_CHOICES = ("dense", "decoder")
+DECODER_ATTENTION_TYPES = ("additive", "multiplicative")
 NORMALIZATION_LAYER_NAME = "window_normalization"
 SKIP_LAYER_NAME = "linear_skip"
 HISTORY_LAYER_NAME = "target_history"
@@ -52,14 +69,18 @@ def build_attention_forecaster(
     target_mean,
     target_scale,
     quantiles=None,
+    head="dense",
     seed=None,
-    **head,
+    **training,
 ):
     """Build and compile the forecaster's network.
 
     ``[WindowNormalization] -> Masking -> LSTM x n_layers -> attention ->
-    Dense``, plus (``skip="linear"``) a ``Dense`` on the target's last
-    ``n_timesteps`` values added to it, and (``normalize="window"``)
+    Dense`` (``head="dense"``: all steps at once from the pooled vector) or
+    ``-> decoder LSTM over the forecast steps, each attending over the
+    encoder's steps -> Dense per step`` (``head="decoder"``), plus
+    (``skip="linear"``) a ``Dense`` on the target's last ``n_timesteps``
+    values added to it, and (``normalize="window"``)
     :class:`~attn_sklearn.layers.WindowDenormalization` on the sum. The
     output is in the estimator's standardised target units
     (``target_mean``, ``target_scale``: one value per output).
@@ -80,10 +101,11 @@ def build_attention_forecaster(
     quantiles : sequence of float or None
         Quantile levels: the network then gives ``n_outputs * len(quantiles)``
         values per row, step-major (every quantile of step 0, then of step
-        1, ...), trained with the pinball loss instead of ``head["loss"]``.
+        1, ...), trained with the pinball loss instead of ``training["loss"]``.
+    head : {"dense", "decoder"}
     seed : int, default=None
         Seed of every initialiser and dropout.
-    **head
+    **training
         ``n_outputs``, ``output_activation``, ``loss`` and ``learning_rate``.
     """
     inputs = keras.Input(shape=(None, n_features), name="sequence")
@@ -93,17 +115,20 @@ def build_attention_forecaster(
     else:
         steps = inputs
     x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(steps)
-    context = sequence_trunk(x, spec, seeds)
-    head = dict(head)
-    n_outputs = head.pop("n_outputs")
+    training = dict(training)
+    n_steps = training.pop("n_outputs")
+    n_levels = 1 if quantiles is None else len(quantiles)
+    n_outputs = n_steps * n_levels
     if quantiles is not None:
-        n_outputs *= len(quantiles)
-        target_mean = np.repeat(target_mean, len(quantiles)).tolist()
-        target_scale = np.repeat(target_scale, len(quantiles)).tolist()
-        head["loss"] = PinballLoss(quantiles)
-    outputs = keras.layers.Dense(
-        n_outputs, kernel_initializer=seeds.initializer(), name="recurrent_output"
-    )(context)
+        target_mean = np.repeat(target_mean, n_levels).tolist()
+        target_scale = np.repeat(target_scale, n_levels).tolist()
+        training["loss"] = PinballLoss(quantiles)
+    if head == "decoder":
+        outputs = _decoder(x, spec, seeds, n_steps=n_steps, n_levels=n_levels)
+    else:
+        outputs = keras.layers.Dense(
+            n_outputs, kernel_initializer=seeds.initializer(), name="recurrent_output"
+        )(sequence_trunk(x, spec, seeds))
     if skip == "linear":
         # In window units the history is already standardised; raw windows are
         # standardised with the target's fitted statistics instead.
@@ -126,7 +151,42 @@ def build_attention_forecaster(
             target_scale=target_scale,
             name="window_denormalization",
         )([outputs, stats])
-    return _compile(inputs, outputs, **head)
+    return _compile(inputs, outputs, **training)
+
+
+def _decoder(x, spec, seeds, *, n_steps, n_levels):
+    """Encoder states -> a decoder LSTM over the forecast steps, each attending over them.
+
+    The decoder starts from the encoder's last real state, repeated once per
+    forecast step; its state at step ``h`` queries the encoder's steps
+    (:class:`~attn_sklearn.layers.HorizonAttention`, the layer named
+    "attention", whose weights ``(batch, n_steps, T)`` ``explain`` reads), and
+    ``[state, context]`` gives that step's outputs. Keys follow ``score_from``
+    as for pooling: a per-step encoding of the inputs, or the encoder states.
+    """
+    encoder = _recurrent_stack(x, spec, seeds)
+    start = LastRealStep(name="encoder_last_state")(encoder)
+    repeated = keras.layers.RepeatVector(n_steps, name="decoder_inputs")(start)
+    decoder = _lstm(spec, seeds, True, DECODER_LAYER_NAME)(repeated)
+    attention_inputs = [decoder, encoder]
+    if spec.score_from == "inputs":
+        keys = keras.layers.Dense(
+            spec.units,
+            activation="tanh",
+            kernel_initializer=seeds.initializer(),
+            name=STEP_ENCODING_LAYER_NAME,
+        )(x)
+        attention_inputs.append(keys)
+    context, _ = HorizonAttention(
+        score_mode=spec.attention,
+        kernel_initializer=seeds.initializer(),
+        name=POOLING_LAYER_NAME,
+    )(attention_inputs, return_attention_scores=True)
+    combined = keras.layers.Concatenate(name="decoder_state_and_context")([decoder, context])
+    per_step = keras.layers.Dense(
+        n_levels, kernel_initializer=seeds.initializer(), name="recurrent_output"
+    )(combined)
+    return keras.layers.Reshape((n_steps * n_levels,), name="steps_by_levels")(per_step)
 
 
 def _compile(inputs, outputs, *, output_activation, loss, learning_rate):
@@ -156,6 +216,32 @@ class PinballLoss(keras.losses.Loss):
 
     def get_config(self):
         return {**super().get_config(), "quantiles": self.quantiles}
+
+
+def forecasting_layers_problem(model, estimator, n_timesteps):
+    """What in a forecaster's loaded network disagrees with its parameters, or None."""
+    found = (
+        has_layer(model, NORMALIZATION_LAYER_NAME),
+        has_layer(model, SKIP_LAYER_NAME),
+        has_decoder(model),
+    )
+    normalized = estimator.normalize == "window" or (estimator.normalize == "auto" and found[0])
+    if found != (normalized, estimator.skip == "linear", estimator.head == "decoder"):
+        return (
+            "the network's window normalisation, linear path and decoder do not match "
+            f"normalize={estimator.normalize!r}, skip={estimator.skip!r} and "
+            f"head={estimator.head!r}."
+        )
+    if found[1]:
+        history = model.get_layer(HISTORY_LAYER_NAME)
+        reads = (history.window, history.target_feature)
+        expected = (n_timesteps, estimator.target_feature)
+        if reads != expected:
+            return (
+                f"the linear path reads (window, feature) = {reads}, but the file says "
+                f"{expected} (n_timesteps_in_, target_feature)."
+            )
+    return None
 
 
 def has_layer(model, name):

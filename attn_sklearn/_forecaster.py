@@ -11,6 +11,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._architectures import NetworkSpec
 from ._docstrings import fill_doc
 from ._forecast_network import (
+    DECODER_ATTENTION_TYPES,
+    HEAD_CHOICES,
     NORMALIZATION_LAYER_NAME,
     NORMALIZE_CHOICES,
     SKIP_CHOICES,
@@ -74,6 +76,14 @@ default="additive"
     skip : {"linear", "none"}, default="linear"
         ``"linear"`` adds a linear path from the target's last
         ``n_timesteps_in_`` values; ``"none"`` leaves the attention LSTM alone.
+    head : {"dense", "decoder"}, default="dense"
+        How the forecast steps are produced. ``"dense"``: one ``Dense`` layer
+        gives all of them from the attention-pooled window. ``"decoder"``: an
+        encoder–decoder; an LSTM decoder steps through the horizon and at
+        every step attends over the window's steps (``attention`` must be
+        ``"additive"``, Bahdanau's score, or ``"multiplicative"``, Luong's),
+        so ``explain(X, full=True)`` gives the map ``(n_samples, n_outputs,
+        n_timesteps)`` of which steps each forecast step looked at.
     quantiles : sequence of float or None, default=None
         Quantile levels in (0, 1), increasing, e.g. ``(0.1, 0.5, 0.9)`` for
         an 80 % prediction interval. The network then learns each of them
@@ -136,6 +146,7 @@ default="additive"
         "normalize": [StrOptions(set(NORMALIZE_CHOICES))],
         "skip": [StrOptions(set(SKIP_CHOICES))],
         "quantiles": ["array-like", None],
+        "head": [StrOptions(set(HEAD_CHOICES))],
     }
 
     def __init__(
@@ -158,6 +169,7 @@ default="additive"
         normalize="auto",
         skip="linear",
         quantiles=None,
+        head="dense",
         learning_rate=3e-3,
         epochs=100,
         batch_size=32,
@@ -184,6 +196,7 @@ default="additive"
         self.normalize = normalize
         self.skip = skip
         self.quantiles = quantiles
+        self.head = head
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -211,6 +224,7 @@ default="additive"
 
     def _validate_training_data(self, X, y, sample_weight, *, reset, classes=None):
         self._quantile_levels()  # a bad quantile fails before anything is fitted
+        self._check_head()
         X, rows, y, sample_weight = super()._validate_training_data(
             X, y, sample_weight, reset=reset, classes=classes
         )
@@ -236,12 +250,20 @@ default="additive"
             target_mean=self.target_encoder_.mean_.tolist(),
             target_scale=self.target_encoder_.scale_.tolist(),
             quantiles=self._quantile_levels(),
+            head=self.head,
             n_outputs=self.n_outputs_,
             output_activation="linear",
             loss="mse",
             learning_rate=self.learning_rate,
             seed=self._seed,
         )
+
+    def _check_head(self):
+        if self.head == "decoder" and self.attention not in DECODER_ATTENTION_TYPES:
+            raise ValueError(
+                f"head='decoder' attends with attention in {list(DECODER_ATTENTION_TYPES)}; "
+                f"received attention={self.attention!r}. Use head='dense' for the others."
+            )
 
     # ------------------------------------------------------------------ quantiles
     def _quantile_levels(self):

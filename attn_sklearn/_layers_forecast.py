@@ -5,14 +5,25 @@ range it was trained on. :class:`WindowNormalization` expresses every window
 relative to its own mean and spread (instance normalisation; RevIN is the
 published form), and :class:`WindowDenormalization` puts the forecast back
 on the window's level. :class:`TargetHistory` hands the target's last steps
-to a linear path beside the recurrent one. All three are exported by
-:mod:`attn_sklearn.layers`.
+to a linear path beside the recurrent one. :class:`HorizonAttention` lets
+each step of an encoder–decoder forecast attend over the window, and
+:class:`LastRealStep` hands the decoder the encoder's last state. All are
+exported by :mod:`attn_sklearn.layers`.
 """
 
 import keras
 from keras import ops
 
+from ._layers_base import (
+    AttentionLayer,
+    check_choice,
+    check_positive_int,
+    last_real_step,
+    masked_softmax,
+)
 from ._masking import MASK_VALUE
+
+HORIZON_SCORES = ("additive", "multiplicative")
 
 # Spread floor, relative to a window's mean absolute value: a constant window
 # normalises to zeros instead of dividing by zero, whatever the data's units.
@@ -200,3 +211,122 @@ class TargetHistory(keras.layers.Layer):
             "offset": self.offset,
             "scale": self.scale,
         }
+
+
+@keras.saving.register_keras_serializable(package="attn_sklearn")
+class HorizonAttention(AttentionLayer):
+    """Attention of every forecast step over the steps of the input window.
+
+    The encoder–decoder attention of Bahdanau et al. and Luong et al.: the
+    decoder's state ``q_h`` at forecast step ``h`` scores each encoder step,
+    ``v . tanh(W k_t + U q_h + b)`` (``"additive"``) or ``q_h . W k_t /
+    sqrt(d)`` (``"multiplicative"``); a softmax over the real steps gives the
+    weights, and the context of step ``h`` is ``sum_t a_ht v_t``. Padded
+    steps get exactly zero weight.
+
+    Parameters
+    ----------
+    score_mode : {"additive", "multiplicative"}, default="additive"
+    units : int, default=None
+        Width of the hidden scoring layer of ``"additive"``; ``None`` uses the
+        key width.
+    kernel_initializer, bias_initializer
+        As for :class:`AttentionPooling`.
+    **kwargs
+        Standard layer keyword arguments (``name``, ``dtype``, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from attn_sklearn.layers import HorizonAttention
+    >>> queries = np.ones((2, 3, 4), "float32")  # 3 forecast steps
+    >>> values = np.ones((2, 5, 6), "float32")  # 5 window steps
+    >>> context, weights = HorizonAttention()([queries, values], return_attention_scores=True)
+    >>> tuple(context.shape), tuple(weights.shape)
+    ((2, 3, 6), (2, 3, 5))
+    """
+
+    def __init__(
+        self,
+        score_mode="additive",
+        *,
+        units=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        **kwargs,
+    ):
+        super().__init__(
+            kernel_initializer=kernel_initializer, bias_initializer=bias_initializer, **kwargs
+        )
+        self.score_mode = check_choice("score_mode", score_mode, HORIZON_SCORES)
+        self.units = check_positive_int("units", units)
+
+    def build(self, input_shape):
+        query_width, key_width = input_shape[0][-1], input_shape[-1][-1]
+        kernel, bias = self.kernel_initializer, self.bias_initializer
+        if self.score_mode == "additive":
+            hidden = self.units or key_width
+            self.w_key = self._add_weight("w_key", (key_width, hidden), kernel, 1)
+            self.w_query = self._add_weight("w_query", (query_width, hidden), kernel, 2)
+            self.b_hidden = self._add_weight("b_hidden", (hidden,), bias, 3)
+            self.v = self._add_weight("v", (hidden, 1), kernel, 4)
+        else:
+            self.w_query = self._add_weight("w_query", (query_width, key_width), kernel, 1)
+
+    def call(self, inputs, mask=None, return_attention_scores=False):
+        """``inputs = [queries (b, H, dq), values (b, T, dv)]`` or ``[queries, values, keys]``."""
+        queries, values, keys = inputs[0], inputs[1], inputs[-1]
+        if isinstance(mask, list | tuple):  # the values' mask (else the keys')
+            mask = mask[1] if mask[1] is not None else mask[-1]
+        if self.score_mode == "additive":
+            hidden = ops.expand_dims(ops.matmul(keys, self.w_key), 1) + ops.expand_dims(
+                ops.matmul(queries, self.w_query), 2
+            )
+            scores = ops.squeeze(ops.matmul(ops.tanh(hidden + self.b_hidden), self.v), -1)
+        else:
+            scale = ops.sqrt(ops.cast(ops.shape(keys)[-1], keys.dtype))
+            scores = ops.einsum("bhd,btd->bht", ops.matmul(queries, self.w_query), keys) / scale
+        weights = masked_softmax(scores, None if mask is None else ops.expand_dims(mask, 1))
+        context = ops.einsum("bht,btd->bhd", weights, values)
+        return (context, weights) if return_attention_scores else context
+
+    def compute_output_shape(self, input_shape, return_attention_scores=False):
+        queries, values = input_shape[0], input_shape[1]
+        context = (queries[0], queries[1], values[-1])
+        if return_attention_scores:
+            return context, (queries[0], queries[1], values[1])
+        return context
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def get_config(self):
+        return {**super().get_config(), "score_mode": self.score_mode, "units": self.units}
+
+
+@keras.saving.register_keras_serializable(package="attn_sklearn")
+class LastRealStep(keras.layers.Layer):
+    """Each sequence's output at its last real (unmasked) step: ``(batch, channels)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from attn_sklearn.layers import LastRealStep
+    >>> x = np.arange(6, dtype="float32").reshape(1, 3, 2)
+    >>> np.asarray(LastRealStep()(x)).tolist()
+    [[4.0, 5.0]]
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        """``inputs`` of shape (batch, n_timesteps, channels); Keras passes its mask."""
+        return last_real_step(inputs, mask)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[-1])
+
+    def compute_mask(self, inputs, mask=None):
+        return None

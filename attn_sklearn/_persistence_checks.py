@@ -18,12 +18,7 @@ from ._architectures import (
     has_step_encoding,
     resolve_score_from,
 )
-from ._forecast_network import (
-    HISTORY_LAYER_NAME,
-    NORMALIZATION_LAYER_NAME,
-    SKIP_LAYER_NAME,
-    has_layer,
-)
+from ._forecast_network import forecasting_layers_problem
 from ._persistence_json import StateError, decode, invalid, show
 from ._validation import is_int
 
@@ -130,8 +125,9 @@ def check_params(cls, params):
         # The multimodal classifier checks conv_filters' items when it builds its network.
         if hasattr(estimator, "_check_conv_filters"):
             estimator._check_conv_filters()
-        if hasattr(estimator, "_quantile_levels"):  # the forecaster checks its quantile levels
+        if hasattr(estimator, "_quantile_levels"):  # the forecaster's own checks
             estimator._quantile_levels()
+            estimator._check_head()
     except (TypeError, ValueError) as exc:
         raise StateError(f"params: {exc}") from exc
     _check_class_weight(params.get("class_weight"))
@@ -368,26 +364,8 @@ def check_network(model, estimator, fitted):
             "values per step."
         )
     if hasattr(estimator, "normalize"):
-        _check_forecasting_layers(model, estimator, fitted)
+        problem = forecasting_layers_problem(model, estimator, fitted["n_timesteps_in_"])
+        if problem:
+            raise StateError(f"model.keras: {problem}")
     if not all(np.all(np.isfinite(w)) for w in weights):
         raise StateError("model.keras: the network's weights hold NaN or infinity.")
-
-
-def _check_forecasting_layers(model, estimator, fitted):
-    """A forecaster's normalisation and linear path are the ones its parameters build."""
-    found = (has_layer(model, NORMALIZATION_LAYER_NAME), has_layer(model, SKIP_LAYER_NAME))
-    normalized = estimator.normalize == "window" or (estimator.normalize == "auto" and found[0])
-    if found != (normalized, estimator.skip == "linear"):
-        raise StateError(
-            "model.keras: the network's window normalisation and linear path do not match "
-            f"normalize={estimator.normalize!r} and skip={estimator.skip!r}."
-        )
-    if found[1]:
-        history = model.get_layer(HISTORY_LAYER_NAME)
-        expected = (fitted["n_timesteps_in_"], estimator.target_feature)
-        if (history.window, history.target_feature) != expected:
-            raise StateError(
-                "model.keras: the linear path reads (window, feature) = "
-                f"{(history.window, history.target_feature)}, but the file says {expected} "
-                "(n_timesteps_in_, target_feature)."
-            )

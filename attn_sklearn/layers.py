@@ -20,7 +20,10 @@ Forecasting windows of a series:
 * :class:`WindowNormalization` expresses each window relative to its own
   mean and spread, and :class:`WindowDenormalization` puts a forecast back
   on the window's level (reversible instance normalisation);
-* :class:`TargetHistory` gives a linear path the target's last steps.
+* :class:`TargetHistory` gives a linear path the target's last steps;
+* :class:`HorizonAttention` is the attention of each forecast step over the
+  window (encoder–decoder attention), and :class:`LastRealStep` picks each
+  sequence's last real step.
 
 The layers follow Keras' conventions (``score_mode``, ``num_heads``,
 ``kernel_initializer``, ``bias_initializer``, ``return_attention_scores``,
@@ -41,11 +44,19 @@ Examples
 
 from ._layers_attention import AttentionPooling, SequenceSelfAttention
 from ._layers_base import last_real_step, masked_softmax
-from ._layers_forecast import TargetHistory, WindowDenormalization, WindowNormalization
+from ._layers_forecast import (
+    HorizonAttention,
+    LastRealStep,
+    TargetHistory,
+    WindowDenormalization,
+    WindowNormalization,
+)
 from ._layers_modality import ModalityFusion, ModalityPadding
 
 __all__ = [
     "AttentionPooling",
+    "HorizonAttention",
+    "LastRealStep",
     "ModalityFusion",
     "ModalityPadding",
     "SequenceSelfAttention",

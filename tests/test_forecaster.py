@@ -150,11 +150,12 @@ def test_grid_search_over_the_new_parameters_with_time_series_split():
     X, y = frame_supervised(_seasonal_trend(120), window=12, horizon=2)
     search = GridSearchCV(
         AttentionLSTMForecaster(units=4, epochs=2, random_state=0),
-        {"normalize": ["auto", "window", "none"], "skip": ["linear", "none"]},
+        {"normalize": ["auto", "window", "none"], "head": ["dense", "decoder"]},
         cv=TimeSeriesSplit(n_splits=2),
         scoring="neg_mean_absolute_error",
     ).fit(X, y)
     assert set(search.cv_results_["param_normalize"]) == {"auto", "window", "none"}
+    assert set(search.cv_results_["param_head"]) == {"dense", "decoder"}
     assert search.best_estimator_.predict(X[:2]).shape == (2, 2)
 
 
@@ -239,3 +240,45 @@ def test_the_guide_forecasting_snippets_run_as_written(code, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "%" in result.stdout
+
+
+# ------------------------------------------------------------------ encoder–decoder
+@pytest.mark.parametrize("attention", ["additive", "multiplicative"])
+def test_the_decoder_maps_each_forecast_step_onto_the_window(attention, tmp_path):
+    X, y = frame_supervised(_seasonal_trend(150), window=12, horizon=4)
+    forecaster = AttentionLSTMForecaster(**SMALL, head="decoder", attention=attention)
+    forecaster.fit(X, y)
+    padded = X[:5].copy()
+    padded[:, :3] = MASK_VALUE
+    assert forecaster.predict(padded).shape == (5, 4)
+    attention_map = forecaster.explain(padded, full=True)
+    assert attention_map.shape == (5, 4, 12)
+    np.testing.assert_allclose(attention_map.sum(axis=-1), 1.0, rtol=1e-5)
+    assert np.all(attention_map[:, :, :3] == 0)
+    # The plain form averages the map over the forecast steps.
+    np.testing.assert_allclose(forecaster.explain(padded), attention_map.mean(axis=1))
+    frame = forecaster.explain(padded, full=True, as_frame=True)
+    assert list(frame.columns) == ["sample", "horizon_step", "step", "weight"]
+    assert len(frame) == 5 * 4 * 9  # real steps only
+    loaded = load(forecaster.save(tmp_path / "decoder.attn"))
+    np.testing.assert_array_equal(loaded.explain(padded, full=True), attention_map)
+
+
+def test_the_decoder_gives_quantiles_too():
+    X, y = frame_supervised(_noisy_seasons(200, 0.3), window=12, horizon=3)
+    forecaster = AttentionLSTMForecaster(**SMALL, head="decoder", quantiles=(0.1, 0.9))
+    bands = forecaster.fit(X, y).predict_quantiles(X[:6])
+    assert bands.shape == (6, 3, 2) and np.all(bands[..., 0] <= bands[..., 1])
+
+
+@pytest.mark.parametrize("attention", ["linear", "self", "multihead", "none"])
+def test_the_decoder_refuses_attention_it_cannot_use(attention):
+    X, y = frame_supervised(_seasonal_trend(60), window=12, horizon=2)
+    with pytest.raises(ValueError, match=rf"head='decoder' .* attention='{attention}'"):
+        AttentionLSTMForecaster(**SMALL, head="decoder", attention=attention).fit(X, y)
+
+
+def test_full_explanations_of_the_dense_head_say_what_has_them(fitted):
+    forecaster, X = fitted
+    with pytest.raises(ValueError, match="head='decoder'"):
+        forecaster.explain(X[:2], full=True)
