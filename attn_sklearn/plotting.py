@@ -15,7 +15,13 @@ from sklearn.utils.validation import check_is_fitted
 from ._masking import real_steps
 from .inspection import network_input, row_labels, window_times
 
-__all__ = ["plot_attention", "plot_attention_heads", "plot_deletion_curve", "plot_history"]
+__all__ = [
+    "plot_attention",
+    "plot_attention_heads",
+    "plot_deletion_curve",
+    "plot_history",
+    "plot_horizon_attention",
+]
 
 _PADDING_COLOUR = "lightgrey"
 
@@ -256,6 +262,8 @@ def plot_attention_heads(model, X, *, sample=0, axes=None, cmap="viridis"):
     sample = _check_sample(sample, len(next(iter(Z.values()))) if isinstance(Z, dict) else len(Z))
     row = {k: v[[sample]] for k, v in Z.items()} if isinstance(Z, dict) else Z[[sample]]
     weights = final.explain(row, full=True)[0]
+    if weights.ndim != 3:  # a forecaster's decoder map, not self-attention heads
+        raise ValueError("plot_attention_heads draws self-attention; use plot_horizon_attention.")
     real = real_steps(row)[0]
     n_heads = weights.shape[0]
     if axes is None:
@@ -278,6 +286,59 @@ def plot_attention_heads(model, X, *, sample=0, axes=None, cmap="viridis"):
         ax.set_ylabel("query step")
     axes[-1].figure.colorbar(image, ax=axes, label="attention (grey: padding)")
     return axes
+
+
+def plot_horizon_attention(model, X, *, sample=0, ax=None, cmap="viridis"):
+    """Plot which window steps each forecast step attended to (an encoder–decoder's map).
+
+    Only for :class:`~attn_sklearn.AttentionLSTMForecaster` fitted with
+    ``head="decoder"``. Row ``h`` is forecast step ``h + 1``; padded window
+    steps are grey.
+
+    Parameters
+    ----------
+    model : fitted AttentionLSTMForecaster or Pipeline ending in one
+    X : array-like
+        Input as ``model.predict`` takes it; only row ``sample`` is drawn.
+    sample : int, default=0
+        Row of ``X`` to draw.
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; a new figure when ``None``.
+    cmap : str, default="viridis"
+        Colour map.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+    """
+    final, Z, _ = network_input(model, X)
+    Z = final._check_sequences(Z, reset=False)
+    sample = _check_sample(sample, len(Z))
+    if getattr(final, "head", None) != "decoder":
+        raise ValueError(
+            "plot_horizon_attention needs an AttentionLSTMForecaster fitted with "
+            f"head='decoder'; received {type(final).__name__} with head="
+            f"{getattr(final, 'head', None)!r}."
+        )
+    weights = final.explain(Z[[sample]], full=True)[0]
+    real = real_steps(Z[[sample]])[0]
+    _, ax = _axes(ax)
+    cmap = _pyplot().get_cmap(cmap).with_extremes(bad=_PADDING_COLOUR)
+    mask = np.broadcast_to(~real[None, :], weights.shape)
+    n_steps = weights.shape[0]
+    image = ax.imshow(
+        np.ma.masked_array(weights, mask=mask),
+        aspect="auto",
+        interpolation="nearest",
+        cmap=cmap,
+        vmin=0.0,
+        extent=(-0.5, weights.shape[1] - 0.5, n_steps + 0.5, 0.5),
+    )
+    ax.set_xlabel("window step (oldest to newest)")
+    ax.set_ylabel("forecast step ahead")
+    ax.set_title(f"where each forecast step looked (sample {sample})")
+    ax.figure.colorbar(image, ax=ax, label="attention (grey: padding)")
+    return ax
 
 
 def plot_deletion_curve(result, *, ax=None):

@@ -36,16 +36,24 @@ from _forecast_data import (
     smape,
 )
 
-FULL = {"series": list(LOADERS), "seeds": [0, 1, 2], "epochs": None, "units": None}
-QUICK = {"series": ["nile", "ShampooSales"], "seeds": [0], "epochs": 2, "units": 8}
 METHODS = {
     "seasonal_naive": "seasonal naive",
     "ets": "ETS (AICc)",
     "sarima": "SARIMA (AIC)",
     "attn_forecaster": "AttentionLSTMForecaster",
+    "attn_decoder": "AttentionLSTMForecaster(head='decoder')",
     "attn_regressor": "AttentionLSTMRegressor",
 }
-NETWORKS = ("attn_forecaster", "attn_regressor")
+PEERS = ("seasonal_naive", "ets", "sarima")
+NETWORKS = ("attn_forecaster", "attn_decoder", "attn_regressor")
+FULL = {
+    "series": list(LOADERS),
+    "seeds": [0, 1, 2],
+    "epochs": None,
+    "units": None,
+    "networks": list(NETWORKS),
+}
+QUICK = {**FULL, "series": ["nile", "ShampooSales"], "seeds": [0], "epochs": 2, "units": 8}
 
 
 def parse_args(argv=None):
@@ -54,6 +62,9 @@ def parse_args(argv=None):
     parser.add_argument("--seeds", nargs="+", type=int, help="random_state values of ours")
     parser.add_argument("--epochs", type=int, help="epochs of ours (default: the estimator's)")
     parser.add_argument("--units", type=int, help="units of ours (default: the estimator's)")
+    parser.add_argument(
+        "--networks", nargs="+", choices=NETWORKS, help="our methods to run (peers always run)"
+    )
     return fill_sizes(parser.parse_args(argv), QUICK, FULL)
 
 
@@ -102,12 +113,14 @@ def sarima(train, horizon, season):
 def network_forecast(method, series, seed, args):
     from attn_sklearn import AttentionLSTMForecaster, AttentionLSTMRegressor, frame_supervised
 
-    cls = AttentionLSTMForecaster if method == "attn_forecaster" else AttentionLSTMRegressor
+    cls = AttentionLSTMRegressor if method == "attn_regressor" else AttentionLSTMForecaster
     params = {"random_state": seed}
+    if method == "attn_decoder":
+        params["head"] = "decoder"
     for name in ("epochs", "units"):
         if getattr(args, name) is not None:
             params[name] = getattr(args, name)
-    history = series.frame() if method == "attn_forecaster" else series.split()[0]
+    history = series.split()[0] if method == "attn_regressor" else series.frame()
     target = 0 if history.ndim == 2 else None
     X, y = frame_supervised(history, series.window, horizon=series.horizon, target=target)
     estimator = cls(**params)
@@ -136,7 +149,7 @@ def run_series(series, args):
             warnings.simplefilter("ignore")  # statsmodels' convergence chatter
             forecast, seconds = timed(forecast_fn, train, horizon, season)
         methods[method] = _scores(train, test, forecast, season) | {"fit_seconds": seconds}
-    for method in NETWORKS:
+    for method in args.networks:
         runs = []
         for seed in args.seeds:
             forecast, extra = network_forecast(method, series, seed, args)
@@ -167,7 +180,7 @@ def summary_rows(results):
     """Per method: geometric-mean MASE, mean sMAPE, series where it beats seasonal naive."""
     datasets = results["series"]
     rows = []
-    for method, label in METHODS.items():
+    for method, label in results["methods"].items():
         mases = [entry["methods"][method]["mase"] for entry in datasets.values()]
         smapes = [entry["methods"][method]["smape"] for entry in datasets.values()]
         wins = sum(
@@ -180,14 +193,15 @@ def summary_rows(results):
 
 def report(results):
     datasets = results["series"]
-    headers = ["series", "n", "m", "H", "T", *METHODS.values()]
+    methods = results["methods"]
+    headers = ["series", "n", "m", "H", "T", *methods.values()]
     titles = {"mase": "MASE (lower is better)", "smape": "sMAPE % (lower is better)"}
     for metric, title in titles.items():
         rows = []
         for name, entry in datasets.items():
             data = entry["data"]
             cells = []
-            for method in METHODS:
+            for method in methods:
                 result = entry["methods"][method]
                 cell = fmt(result[metric], ".3f")
                 if result.get(f"{metric}_std") is not None:
@@ -221,9 +235,10 @@ def main(argv=None):
             "seeds": args.seeds,
             "epochs": args.epochs,
             "units": args.units,
+            "networks": args.networks,
             "quick": args.quick,
         },
-        "methods": METHODS,
+        "methods": {key: METHODS[key] for key in (*PEERS, *args.networks)},
         "series": {},
     }
     for name in args.series:

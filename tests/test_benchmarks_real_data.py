@@ -124,7 +124,8 @@ def test_bench_forecasting_quick(tmp_path):
     pytest.importorskip("statsmodels")
     results, stdout = _run("bench_forecasting", tmp_path)
     assert results["settings"]["series"] == ["nile", "ShampooSales"]
-    methods = {"seasonal_naive", "ets", "sarima", "attn_forecaster", "attn_regressor"}
+    networks = {"attn_forecaster", "attn_decoder", "attn_regressor"}
+    methods = {"seasonal_naive", "ets", "sarima", *networks}
     assert set(results["methods"]) == methods
     for name, entry in results["series"].items():
         data = entry["data"]
@@ -134,7 +135,7 @@ def test_bench_forecasting_quick(tmp_path):
             assert _positive(result["mase"]) and 0 < result["smape"] <= 200, (name, method)
             forecasts = [run["forecast"] for run in result.get("runs", [result])]
             assert all(len(f) == data["horizon"] for f in forecasts), (name, method)
-        for method in ("attn_forecaster", "attn_regressor"):
+        for method in networks:
             runs = entry["methods"][method]["runs"]
             assert [run["seed"] for run in runs] == [0], (name, method)
             assert 1 <= runs[0]["epochs_trained"] <= 2, (name, method)

@@ -282,3 +282,21 @@ def test_full_explanations_of_the_dense_head_say_what_has_them(fitted):
     forecaster, X = fitted
     with pytest.raises(ValueError, match="head='decoder'"):
         forecaster.explain(X[:2], full=True)
+
+
+def test_the_horizon_map_is_plotted_with_padding_apart(fitted):
+    pytest.importorskip("matplotlib").use("Agg")
+    from attn_sklearn.plotting import plot_horizon_attention
+
+    X, y = frame_supervised(_seasonal_trend(150), window=12, horizon=4)
+    forecaster = AttentionLSTMForecaster(**SMALL, head="decoder").fit(X, y)
+    padded = X[:3].copy()
+    padded[:, :2] = MASK_VALUE
+    ax = plot_horizon_attention(forecaster, padded, sample=1)
+    image = ax.get_images()[0].get_array()
+    assert image.shape == (4, 12)  # a row per forecast step, a column per window step
+    assert image.mask[:, :2].all() and not image.mask[:, 2:].any()
+    np.testing.assert_allclose(image.data, forecaster.explain(padded, full=True)[1])
+    dense, X_dense = fitted
+    with pytest.raises(ValueError, match="head='decoder'"):
+        plot_horizon_attention(dense, X_dense[:2])
