@@ -122,3 +122,18 @@ def test_seed002_ragged_classification(tmp_path, compare_seed):
     recurrent = 2 * 4 * u * (3 + u + 1) + 2 * 4 * u * (2 * u + u + 1)
     maxlen, rest = divmod(seed["n_parameters"] - recurrent - (2 * u) ** 2 - 1 - 8, 2 * u * 8)
     assert rest == 0 and 20 <= maxlen <= 60  # the padded length: the longest training sequence
+
+
+def test_jena_weather_forecast_on_a_generated_record(tmp_path):
+    example = _load("jena_weather_forecast")
+    tiny = ["--days", "30", "--window", "24", "--horizon", "6", "--stride", "4"]
+    results = example.main([*tiny, "--epochs", "2", "--units", "8", "--out-dir", str(tmp_path)])
+    for artefact in ["generated_jena_climate.csv", "metrics.json", "forecast.png", "attention.png"]:
+        assert (tmp_path / artefact).stat().st_size > 0, artefact
+    assert json.loads((tmp_path / "metrics.json").read_text()) == results
+    assert results["hours"] in (30 * 24, 30 * 24 + 1)  # records start at 00:10
+    methods = {"AttentionLSTMForecaster", "persistence", "same hour yesterday"}
+    assert set(results["mae"]) == methods
+    assert all(_finite(mae) and mae > 0 for mae in results["mae"].values())
+    assert all(len(errors) == 6 for errors in results["mae_by_lead_hour"].values())
+    assert 0 < results["train_windows"] and 0 < results["test_windows"]
