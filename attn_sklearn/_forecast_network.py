@@ -39,10 +39,16 @@ TREND_THRESHOLD = 0.8
 _MAX_ROWS_FOR_TREND = 10_000
 
 
-def window_levels(X, target_feature):
-    """Mean of the target over the real steps of (at most 10,000 evenly spaced) windows."""
-    rows = np.unique(np.linspace(0, len(X) - 1, min(len(X), _MAX_ROWS_FOR_TREND)).astype(int))
-    windows = np.asarray(X[rows])
+def window_levels(X, rows, target_feature):
+    """Mean of the target over the real steps of windows ``X[rows]``, in row order.
+
+    At most 10,000 evenly spaced rows are read, so windows that are views of
+    one long series are never all copied.
+    """
+    picked = np.unique(
+        np.linspace(0, len(rows) - 1, min(len(rows), _MAX_ROWS_FOR_TREND)).astype(int)
+    )
+    windows = np.asarray(X[np.asarray(rows)[picked]])
     real = real_steps(windows)
     values = np.where(real, windows[:, :, target_feature], 0.0)
     return values.sum(axis=1) / np.maximum(real.sum(axis=1), 1)

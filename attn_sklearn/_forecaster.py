@@ -229,7 +229,7 @@ default="additive"
             X, y, sample_weight, reset=reset, classes=classes
         )
         if reset:  # decided from the rows that train, before the network is built
-            levels = window_levels(X[rows], int(self.target_feature))
+            levels = window_levels(X, rows, int(self.target_feature))
             self._normalization = resolve_normalize(self.normalize, levels)
         return X, rows, y, sample_weight
 
