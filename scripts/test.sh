@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh test
 "$PY" -m ruff check attn_sklearn tests examples benchmarks
-"$PY" -m pytest --doctest-modules attn_sklearn tests "$@"
+"$PY" -m pytest --doctest-modules --durations=30 attn_sklearn tests "$@"
