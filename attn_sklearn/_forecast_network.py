@@ -1,4 +1,7 @@
-"""The forecasting network: the attention LSTM with level normalisation and a linear path."""
+"""The forecaster's network: level normalisation, a linear path, a dense or decoder head.
+
+Also the pinball loss of quantile forecasts and what ``normalize="auto"`` decides.
+"""
 
 import keras
 import numpy as np
