@@ -1,12 +1,13 @@
 """Turn a time-ordered series into fixed-length windows, never looking ahead."""
 
 import numbers
+import warnings
 from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._masking import MASK_VALUE
@@ -31,15 +32,28 @@ class SlidingWindowTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator
     per input row, so a target ``y`` stays aligned in a
     :class:`~sklearn.pipeline.Pipeline`.
 
-    Each call to ``transform`` sees only the rows it is given. In
+    By default each call to ``transform`` sees only the rows it is given. In
     cross-validation each test fold therefore starts with no history (its
     first rows are padded): nothing leaks from the training fold or from the
-    future.
+    future. With ``history="fit"`` the rows given to ``transform`` continue
+    the rows seen in ``fit``, whose last ``window - 1`` rows fill their first
+    windows: what forecasting the steps after the data needs
+    (``pipe.predict(new_rows)`` gets full windows), and what a
+    :class:`~sklearn.model_selection.TimeSeriesSplit` test fold, which follows
+    its training fold, is. ``transform`` warns when most of its windows hold
+    fewer real steps than padding, the sign of windows built from too few rows.
 
     Parameters
     ----------
     window : int, default=24
         Number of time steps in each output sequence.
+    history : {"none", "fit"}, default="none"
+        What precedes the rows given to ``transform``. ``"none"``: nothing,
+        the first ``window - 1`` windows are padded. ``"fit"``: the last
+        ``window - 1`` rows seen in ``fit``; use it only when the rows given
+        to ``transform`` directly follow those (for the fitted rows
+        themselves, ``fit_transform`` windows them without it, as
+        ``Pipeline.fit`` does).
 
     Attributes
     ----------
@@ -48,6 +62,9 @@ class SlidingWindowTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :term:`fit`. Defined only when `X`
         has feature names that are all strings.
+    history_ : ndarray of shape (min(window - 1, n_steps), n_features)
+        The last rows seen in :term:`fit`, which ``history="fit"`` puts
+        before the rows given to ``transform``.
 
     See Also
     --------
@@ -65,14 +82,19 @@ class SlidingWindowTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator
     array([1., 2., 3.])
     >>> bool(np.all(Xt[1, 0] == MASK_VALUE)), Xt[1, 1:, 0]
     (True, array([0., 1.]))
+    >>> after = SlidingWindowTransformer(window=3, history="fit").fit(X)
+    >>> after.transform(np.array([4.0]))[0, :, 0]  # the next row's window continues X
+    array([2., 3., 4.])
     """
 
     _parameter_constraints: ClassVar[dict] = {
         "window": [Interval(numbers.Integral, 1, None, closed="left")],
+        "history": [StrOptions({"none", "fit"})],
     }
 
-    def __init__(self, window=24):
+    def __init__(self, window=24, *, history="none"):
         self.window = window
+        self.history = history
 
     def _validate(self, X, reset):
         # 1-D input is one feature; reshape before validate_data so that
@@ -103,8 +125,27 @@ class SlidingWindowTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator
         self : object
             Fitted transformer.
         """
-        self._validate(X, reset=True)
+        X = self._validate(X, reset=True)
+        self.history_ = np.array(X[len(X) - min(self.window - 1, len(X)) :], dtype=np.float64)
         return self
+
+    def fit_transform(self, X, y=None):
+        """Fit, then window ``X`` itself: the fitted rows have no history before them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_steps,) or (n_steps, n_features)
+            Time-ordered observations.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_windows : ndarray of shape (n_steps, window, n_features)
+            As :meth:`transform` with ``history="none"``.
+        """
+        self.fit(X)
+        return self._windows(self._validate(X, reset=False), before=None)
 
     def transform(self, X):
         """Build the trailing window of every observation.
@@ -126,9 +167,31 @@ class SlidingWindowTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
+        before = self.history_ if self.history == "fit" else None
+        windows = self._windows(X, before=before)
+        n_history = 0 if before is None else len(before)
+        real = np.minimum(np.arange(1, len(X) + 1) + n_history, self.window)
+        mostly_padding = int(np.sum(real < self.window - real))
+        if mostly_padding > len(X) / 2:
+            warnings.warn(
+                f"{mostly_padding} of {len(X)} windows hold more padding than real steps "
+                f"(window={self.window}): transform sees only the rows it is given"
+                + (" and the fitted rows' tail." if before is not None else ".")
+                + " Pass the preceding rows too, or use history='fit' when these rows "
+                "directly follow the fitted ones.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return windows
+
+    def _windows(self, X, *, before):
+        """The windows of ``X``'s rows, ``before`` (rows preceding them) filling the first."""
         n_steps, n_features = X.shape
+        n_before = 0 if before is None else len(before)
         padded = np.full((n_steps + self.window - 1, n_features), MASK_VALUE, dtype=np.float64)
         padded[self.window - 1 :] = X
+        if n_before:
+            padded[self.window - 1 - n_before : self.window - 1] = before
         # A read-only view: the windows overlap and share the padded series' memory.
         windows = np.lib.stride_tricks.sliding_window_view(padded, self.window, axis=0)
         return windows.transpose(0, 2, 1)

@@ -300,3 +300,22 @@ def test_the_horizon_map_is_plotted_with_padding_apart(fitted):
     dense, X_dense = fitted
     with pytest.raises(ValueError, match="head='decoder'"):
         plot_horizon_attention(dense, X_dense[:2])
+
+
+def test_a_pipeline_forecasts_the_step_after_the_data_from_a_full_window():
+    from sklearn.pipeline import make_pipeline
+
+    from attn_sklearn import SlidingWindowTransformer
+
+    series = _seasonal_trend(160)
+    X, y = series[:-1], series[1:]  # row i predicts observation i + 1
+    pipe = make_pipeline(
+        SlidingWindowTransformer(window=12, history="fit"), AttentionLSTMForecaster(**SMALL)
+    ).fit(X[:-1], y[:-1])
+    # The last row follows the fitted ones: its window reaches back into them.
+    after = pipe.predict(X[-1:])
+    pipe.set_params(slidingwindowtransformer__history="none")
+    np.testing.assert_array_equal(after, pipe.predict(X)[-1:])
+    with pytest.warns(UserWarning, match="more padding than real steps"):
+        alone = pipe.predict(X[-1:])  # one real step and eleven of padding
+    assert not np.allclose(alone, after)

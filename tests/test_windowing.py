@@ -1,6 +1,7 @@
 """Tests for SlidingWindowTransformer and frame_supervised (numpy only, no TensorFlow)."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -138,6 +139,58 @@ def test_test_fold_starts_without_history():
     Xt_test = trans.transform(X[6:])
     assert not real_steps(Xt_test)[0, :2].any()  # nothing from the training fold
     assert_array_equal(Xt_test[2, :, 0], [6.0, 7.0, 8.0])
+
+
+def test_history_fit_continues_the_fitted_rows_without_looking_ahead():
+    series = np.arange(20.0).reshape(-1, 2)  # 10 rows, 2 features
+    trans = SlidingWindowTransformer(window=4, history="fit").fit(series[:6])
+    assert_array_equal(trans.history_, series[3:6])
+    following = trans.transform(series[6:])
+    # The windows of the following rows are those of the whole series at their positions.
+    whole = SlidingWindowTransformer(window=4).fit_transform(series)
+    assert_array_equal(following, whole[6:])
+    assert real_steps(following).all()
+    # Rows after a window, and fitted rows before the tail, never reach it.
+    changed = series.copy()
+    changed[:3] = -1.0
+    changed[9] = 99.0
+    refit = SlidingWindowTransformer(window=4, history="fit").fit(changed[:6])
+    assert_array_equal(refit.transform(changed[6:])[:3], following[:3])
+
+
+def test_history_fit_leaves_the_fitted_rows_own_windows_unpadded_by_history():
+    X = np.arange(8.0)
+    trans = SlidingWindowTransformer(window=3, history="fit")
+    assert_array_equal(trans.fit_transform(X), SlidingWindowTransformer(window=3).fit_transform(X))
+
+
+def test_history_fit_with_fewer_fitted_rows_than_the_window():
+    trans = SlidingWindowTransformer(window=5, history="fit").fit(np.array([1.0, 2.0]))
+    Xt = trans.transform(np.array([3.0]))
+    assert_array_equal(real_steps(Xt)[0], [False, False, True, True, True])
+    assert_array_equal(Xt[0, 2:, 0], [1.0, 2.0, 3.0])
+
+
+def test_time_series_split_test_folds_get_their_training_history():
+    from sklearn.model_selection import TimeSeriesSplit
+
+    X = np.arange(30.0)
+    whole = SlidingWindowTransformer(window=5).fit_transform(X)
+    for train, test in TimeSeriesSplit(n_splits=3).split(X):
+        trans = SlidingWindowTransformer(window=5, history="fit").fit(X[train])
+        assert_array_equal(trans.transform(X[test]), whole[test])
+
+
+def test_windows_built_from_too_few_rows_warn():
+    X = np.arange(50.0)
+    trans = SlidingWindowTransformer(window=24).fit(X[:40])
+    with pytest.warns(UserWarning, match=r"1 of 1 windows hold more padding .* history='fit'"):
+        trans.transform(X[-1:])
+    trans.set_params(history="fit")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # full windows: nothing to say
+        trans.transform(X[40:41])
+        SlidingWindowTransformer(window=24).fit(X).transform(X)
 
 
 # Rows depend on the rows before them (that is the point), and 1-D input is one
