@@ -210,15 +210,19 @@ def sequence_trunk(x, spec, seeds=None):
         score_mode=score_mode, kernel_initializer=seeds.initializer(), name=POOLING_LAYER_NAME
     )
     if spec.score_from == "inputs":
-        keys = keras.layers.Dense(
-            spec.units,
-            activation="tanh",
-            kernel_initializer=seeds.initializer(),
-            name=STEP_ENCODING_LAYER_NAME,
-        )(steps)
-        x = [x, keys]
+        x = [x, step_encoding(steps, spec, seeds)]
     context, _ = pooling(x, return_attention_scores=True)
     return context
+
+
+def step_encoding(steps, spec, seeds):
+    """The keys of ``score_from="inputs"``: ``tanh(W x_t + b)`` of each step alone."""
+    return keras.layers.Dense(
+        spec.units,
+        activation="tanh",
+        kernel_initializer=seeds.initializer(),
+        name=STEP_ENCODING_LAYER_NAME,
+    )(steps)
 
 
 def compile_head(
@@ -275,24 +279,29 @@ def build_attention_lstm(*, n_features, spec, seed=None, **head):
     return compile_head(inputs, context, name="attention_lstm", seeds=seeds, **head)
 
 
+def has_layer(model, name):
+    """Whether ``model`` has a layer called ``name``."""
+    return any(layer.name == name for layer in model.layers)
+
+
 def has_attention(model):
     """Whether ``model`` pools with attention (``False`` for ``attention="none"``)."""
-    return any(layer.name == POOLING_LAYER_NAME for layer in model.layers)
+    return has_layer(model, POOLING_LAYER_NAME)
 
 
 def has_self_attention(model):
     """Whether ``model`` has a self-attention block (``"self"`` or ``"multihead"``)."""
-    return any(layer.name == SELF_ATTENTION_LAYER_NAME for layer in model.layers)
+    return has_layer(model, SELF_ATTENTION_LAYER_NAME)
 
 
 def has_decoder(model):
     """Whether ``model`` forecasts with an attending decoder (weights ``(batch, H, T)``)."""
-    return any(layer.name == DECODER_LAYER_NAME for layer in model.layers)
+    return has_layer(model, DECODER_LAYER_NAME)
 
 
 def has_step_encoding(model):
     """Whether ``model``'s pooling scores a per-step encoding of its input (``"inputs"``)."""
-    return any(layer.name == STEP_ENCODING_LAYER_NAME for layer in model.layers)
+    return has_layer(model, STEP_ENCODING_LAYER_NAME)
 
 
 def attention_model(model):

@@ -11,12 +11,13 @@ from scipy.stats import spearmanr
 from ._architectures import (
     DECODER_LAYER_NAME,
     POOLING_LAYER_NAME,
-    STEP_ENCODING_LAYER_NAME,
     SeedStream,
     _lstm,
     _recurrent_stack,
     has_decoder,
+    has_layer,
     sequence_trunk,
+    step_encoding,
 )
 from ._layers_forecast import (
     HorizonAttention,
@@ -179,13 +180,7 @@ def _decoder(x, spec, seeds, *, n_steps, n_levels):
     decoder = _lstm(spec, seeds, True, DECODER_LAYER_NAME)(repeated)
     attention_inputs = [decoder, encoder]
     if spec.score_from == "inputs":
-        keys = keras.layers.Dense(
-            spec.units,
-            activation="tanh",
-            kernel_initializer=seeds.initializer(),
-            name=STEP_ENCODING_LAYER_NAME,
-        )(x)
-        attention_inputs.append(keys)
+        attention_inputs.append(step_encoding(x, spec, seeds))
     context, _ = HorizonAttention(
         score_mode=spec.attention,
         kernel_initializer=seeds.initializer(),
@@ -251,8 +246,3 @@ def forecasting_layers_problem(model, estimator, n_timesteps):
                 f"{expected} (n_timesteps_in_, target_feature)."
             )
     return None
-
-
-def has_layer(model, name):
-    """Whether ``model`` has a layer called ``name``."""
-    return any(layer.name == name for layer in model.layers)

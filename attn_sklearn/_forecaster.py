@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._architectures import NetworkSpec
+from ._architectures import NetworkSpec, has_layer
 from ._docstrings import fill_doc
 from ._forecast_network import (
     DECODER_ATTENTION_TYPES,
@@ -17,7 +17,6 @@ from ._forecast_network import (
     NORMALIZE_CHOICES,
     SKIP_CHOICES,
     build_attention_forecaster,
-    has_layer,
     resolve_normalize,
     window_levels,
 )
