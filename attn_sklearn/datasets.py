@@ -1,7 +1,8 @@
 """Synthetic data sets with planted structure, for examples and tests, and a real one.
 
 Nothing is downloaded: every generator is deterministic given
-``random_state``. ``load_jena_climate(path)`` loads the Jena climate
+``random_state``; ``make_retail_sales`` simulates daily retail sales with known
+promotion, holiday and price effects. ``load_jena_climate(path)`` loads the Jena climate
 recordings (2009-2016, a real multivariate weather series) from the CSV file
 you downloaded yourself.
 """
@@ -13,11 +14,13 @@ from sklearn.utils import check_random_state
 
 from ._jena import load_jena_climate
 from ._masking import MASK_VALUE
+from ._retail import make_retail_sales
 from ._validation import check_int
 
 __all__ = [
     "load_jena_climate",
     "make_multimodal_sequences",
+    "make_retail_sales",
     "make_sequence_classification",
     "make_sine_wave",
 ]
