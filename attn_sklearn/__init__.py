@@ -7,6 +7,7 @@ Fit, predict and score like any scikit-learn estimator, and ask
 # First: TensorFlow (Keras' backend here) loads quietly before any module imports it.
 from . import _tensorflow  # noqa: F401
 from ._classifier import AttentionLSTMClassifier
+from ._forecast_framing import ForecastFramer
 from ._forecaster import AttentionLSTMForecaster
 from ._masking import MASK_VALUE
 from ._multimodal import MultimodalAttentionClassifier
@@ -24,6 +25,7 @@ __all__ = [
     "AttentionLSTMClassifier",
     "AttentionLSTMForecaster",
     "AttentionLSTMRegressor",
+    "ForecastFramer",
     "MultimodalAttentionClassifier",
     "SequenceMasker",
     "SequencePadder",

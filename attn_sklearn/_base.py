@@ -299,6 +299,10 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         check_is_fitted(self, "n_step_features_in_")
         return resolve_score_from(self.score_from, self.n_step_features_in_)
 
+    def _attended(self, X):
+        """The sequences of validated ``X`` that attention runs over (all of it here)."""
+        return X
+
     # --------------------------------------------------------------- predict
     def _predict_raw(self, X):
         check_is_fitted(self, "model_")
@@ -342,7 +346,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         outputs = [out.astype(np.float64) for out in run_inference(self.model_, X, "explain")]
         weights = outputs[-1] if full else step_importance(*outputs)
         if as_frame:
-            return attention_frame(weights, real_steps(X), step_labels)
+            return attention_frame(weights, real_steps(self._attended(X)), step_labels)
         return weights
 
     # ------------------------------------------------------------ persistence

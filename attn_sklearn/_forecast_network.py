@@ -19,6 +19,7 @@ from ._architectures import (
     sequence_trunk,
     step_encoding,
 )
+from ._forecast_input import FUTURE_INPUT, SEQUENCE_INPUT
 from ._layers_forecast import (
     HorizonAttention,
     LastRealStep,
@@ -35,6 +36,7 @@ DECODER_ATTENTION_TYPES = ("additive", "multiplicative")
 NORMALIZATION_LAYER_NAME = "window_normalization"
 SKIP_LAYER_NAME = "linear_skip"
 HISTORY_LAYER_NAME = "target_history"
+FUTURE_SCALING_LAYER_NAME = "known_future_scaling"
 # normalize="auto" picks "window" when the windows' levels trend at least this
 # monotonically (|Spearman rho| of level against position). On the forecasting
 # benchmark the trending series (rho >= 0.96) gained from window normalisation
@@ -80,6 +82,9 @@ def build_attention_forecaster(
     target_scale,
     quantiles=None,
     head="dense",
+    n_future_features=0,
+    future_mean=None,
+    future_variance=None,
     seed=None,
     **training,
 ):
@@ -113,20 +118,37 @@ def build_attention_forecaster(
         values per row, step-major (every quantile of step 0, then of step
         1, ...), trained with the pinball loss instead of ``training["loss"]``.
     head : {"dense", "decoder"}
+    n_future_features : int, default=0
+        Known-future covariates per forecast step: with any, the network
+        takes a second input ``"future"`` ``(batch, n_outputs, n_future_features)``,
+        standardised with ``future_mean`` and ``future_variance``. The dense
+        head adds a per-step effect of them (a small MLP of the step's
+        covariates and the pooled window, shared by the steps); the decoder
+        reads them at each step, beside its start state, and its output
+        layer sees them too.
+    future_mean, future_variance : sequence of float, default=None
+        Per-covariate statistics of the training horizons.
     seed : int, default=None
         Seed of every initialiser and dropout.
     **training
         ``n_outputs``, ``output_activation``, ``loss`` and ``learning_rate``.
     """
-    inputs = keras.Input(shape=(None, n_features), name="sequence")
-    seeds = SeedStream(seed)
-    if normalize == "window":
-        steps, stats = WindowNormalization(name=NORMALIZATION_LAYER_NAME)(inputs)
-    else:
-        steps = inputs
-    x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(steps)
     training = dict(training)
     n_steps = training.pop("n_outputs")
+    sequence = keras.Input(shape=(None, n_features), name=SEQUENCE_INPUT)
+    inputs, future = sequence, None
+    if n_future_features:
+        future_input = keras.Input(shape=(n_steps, n_future_features), name=FUTURE_INPUT)
+        inputs = {SEQUENCE_INPUT: sequence, FUTURE_INPUT: future_input}
+        future = keras.layers.Normalization(
+            mean=future_mean, variance=future_variance, name=FUTURE_SCALING_LAYER_NAME
+        )(future_input)
+    seeds = SeedStream(seed)
+    if normalize == "window":
+        steps, stats = WindowNormalization(name=NORMALIZATION_LAYER_NAME)(sequence)
+    else:
+        steps = sequence
+    x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(steps)
     n_levels = 1 if quantiles is None else len(quantiles)
     n_outputs = n_steps * n_levels
     if quantiles is not None:
@@ -134,11 +156,15 @@ def build_attention_forecaster(
         target_scale = np.repeat(target_scale, n_levels).tolist()
         training["loss"] = PinballLoss(quantiles)
     if head == "decoder":
-        outputs = _decoder(x, spec, seeds, n_steps=n_steps, n_levels=n_levels)
+        outputs = _decoder(x, spec, seeds, n_steps=n_steps, n_levels=n_levels, future=future)
     else:
+        pooled = sequence_trunk(x, spec, seeds)
         outputs = keras.layers.Dense(
             n_outputs, kernel_initializer=seeds.initializer(), name="recurrent_output"
-        )(sequence_trunk(x, spec, seeds))
+        )(pooled)
+        if future is not None:
+            effects = _known_future_effects(pooled, future, spec, seeds, n_steps, n_levels)
+            outputs = keras.layers.Add(name="plus_known_future")([outputs, effects])
     if skip == "linear":
         # In window units the history is already standardised; raw windows are
         # standardised with the target's fitted statistics instead.
@@ -164,11 +190,33 @@ def build_attention_forecaster(
     return _compile(inputs, outputs, **training)
 
 
-def _decoder(x, spec, seeds, *, n_steps, n_levels):
+def _known_future_effects(pooled, future, spec, seeds, n_steps, n_levels):
+    """Each forecast step's outputs from its known-future covariates and the pooled window.
+
+    One small MLP shared by the steps: ``[pooled, future[h]] -> Dense(units,
+    relu) -> Dense(n_levels)``, so a covariate's effect (a promotion's lift,
+    say) may depend on the window it follows.
+    """
+    repeated = keras.layers.RepeatVector(n_steps, name="pooled_per_step")(pooled)
+    per_step = keras.layers.Concatenate(name="pooled_and_known_future")([repeated, future])
+    hidden = keras.layers.Dense(
+        spec.units,
+        activation="relu",
+        kernel_initializer=seeds.initializer(),
+        name="known_future_hidden",
+    )(per_step)
+    effects = keras.layers.Dense(
+        n_levels, kernel_initializer=seeds.initializer(), name="known_future_output"
+    )(hidden)
+    return keras.layers.Reshape((n_steps * n_levels,), name="known_future_effects")(effects)
+
+
+def _decoder(x, spec, seeds, *, n_steps, n_levels, future=None):
     """Encoder states -> a decoder LSTM over the forecast steps, each attending over them.
 
     The decoder starts from the encoder's last real state, repeated once per
-    forecast step; its state at step ``h`` queries the encoder's steps
+    forecast step, beside that step's known-future covariates (``future``,
+    when given); its state at step ``h`` queries the encoder's steps
     (:class:`~attn_sklearn.layers.HorizonAttention`, the layer named
     "attention", whose weights ``(batch, n_steps, T)`` ``explain`` reads), and
     ``[state, context]`` gives that step's outputs. Keys follow ``score_from``
@@ -177,6 +225,10 @@ def _decoder(x, spec, seeds, *, n_steps, n_levels):
     encoder = _recurrent_stack(x, spec, seeds)
     start = LastRealStep(name="encoder_last_state")(encoder)
     repeated = keras.layers.RepeatVector(n_steps, name="decoder_inputs")(start)
+    if future is not None:
+        repeated = keras.layers.Concatenate(name="decoder_inputs_and_known_future")(
+            [repeated, future]
+        )
     decoder = _lstm(spec, seeds, True, DECODER_LAYER_NAME)(repeated)
     attention_inputs = [decoder, encoder]
     if spec.score_from == "inputs":
@@ -186,7 +238,8 @@ def _decoder(x, spec, seeds, *, n_steps, n_levels):
         kernel_initializer=seeds.initializer(),
         name=POOLING_LAYER_NAME,
     )(attention_inputs, return_attention_scores=True)
-    combined = keras.layers.Concatenate(name="decoder_state_and_context")([decoder, context])
+    parts = [decoder, context] if future is None else [decoder, context, future]
+    combined = keras.layers.Concatenate(name="decoder_state_and_context")(parts)
     per_step = keras.layers.Dense(
         n_levels, kernel_initializer=seeds.initializer(), name="recurrent_output"
     )(combined)

@@ -10,6 +10,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._architectures import NetworkSpec, has_layer
 from ._docstrings import fill_doc
+from ._forecast_input import (
+    FUTURE_INPUT,
+    attended_windows,
+    check_forecast_input,
+    future_scaling,
+    raise_horizon_mismatch,
+)
 from ._forecast_network import (
     DECODER_ATTENTION_TYPES,
     HEAD_CHOICES,
@@ -139,6 +146,11 @@ default="additive"
     (1, 24)
     """
 
+    _fitted_attributes: ClassVar[tuple] = (
+        *_SequenceRegressorBase._fitted_attributes,
+        "n_future_features_in_",
+    )
+
     _parameter_constraints: ClassVar[dict] = {
         **_SequenceRegressorBase._parameter_constraints,
         "target_feature": [Interval(Integral, 0, None, closed="left")],
@@ -206,16 +218,17 @@ default="additive"
         self.verbose = verbose
 
     def _check_sequences(self, X, *, reset):
-        X = super()._check_sequences(X, reset=reset)
+        X = check_forecast_input(self, X, reset=reset)
+        windows = attended_windows(X)
         if self.target_feature >= self.n_step_features_in_:
             raise ValueError(
                 f"target_feature must be a feature of the windows, in "
                 f"[0, {self.n_step_features_in_ - 1}]; received "
                 f"target_feature={self.target_feature!r}."
             )
-        if not reset and self.skip == "linear" and X.shape[1] < self.n_timesteps_in_:
+        if not reset and self.skip == "linear" and windows.shape[1] < self.n_timesteps_in_:
             raise ValueError(
-                f"X has windows of {X.shape[1]} steps, but the forecaster's linear path "
+                f"X has windows of {windows.shape[1]} steps, but the forecaster's linear path "
                 f"reads the last {self.n_timesteps_in_} (the window length seen in fit); "
                 "pad shorter windows at the front with MASK_VALUE (SequencePadder)."
             )
@@ -227,10 +240,16 @@ default="additive"
         X, rows, y, sample_weight = super()._validate_training_data(
             X, y, sample_weight, reset=reset, classes=classes
         )
+        if isinstance(X, dict) and X[FUTURE_INPUT].shape[1] != self.n_outputs_:
+            raise_horizon_mismatch(X[FUTURE_INPUT].shape[1], self.n_outputs_)
         if reset:  # decided from the rows that train, before the network is built
-            levels = window_levels(X, rows, int(self.target_feature))
+            levels = window_levels(attended_windows(X), rows, int(self.target_feature))
             self._normalization = resolve_normalize(self.normalize, levels)
+            self._future_scaling = future_scaling(X, rows)
         return X, rows, y, sample_weight
+
+    def _attended(self, X):
+        return attended_windows(X)
 
     @property
     def normalize_(self):
@@ -250,6 +269,8 @@ default="additive"
             target_scale=self.target_encoder_.scale_.tolist(),
             quantiles=self._quantile_levels(),
             head=self.head,
+            n_future_features=self.n_future_features_in_,
+            **self._future_scaling,
             n_outputs=self.n_outputs_,
             output_activation="linear",
             loss="mse",

@@ -18,6 +18,7 @@ from ._architectures import (
     has_step_encoding,
     resolve_score_from,
 )
+from ._forecast_input import FUTURE_INPUT, SEQUENCE_INPUT
 from ._forecast_network import forecasting_layers_problem
 from ._persistence_json import StateError, decode, invalid, show
 from ._validation import is_int
@@ -46,6 +47,8 @@ _MAX_SEED = 2**31 - 1
 # Parameters added after files were first written, with the value that rebuilds those files'
 # networks: before score_from, the pooling scored the LSTM states.
 _ADDED_PARAMS = {"score_from": "states"}
+# Fitted attributes added later, with the value files written before them mean.
+_ADDED_FITTED = {"n_future_features_in_": 0}
 
 
 def _check_keys(field, mapping, expected, optional=()):
@@ -199,8 +202,9 @@ def _feature_names(value, n_features):
 def check_fitted(cls, fitted):
     """The file's fitted attributes of ``cls``: names, types, shapes and agreement."""
     declared = cls._fitted_attributes
-    required = [name for name in declared if name not in _OPTIONAL_FITTED]
-    _check_keys("fitted", fitted, required, optional=_OPTIONAL_FITTED & set(declared))
+    optional = (_OPTIONAL_FITTED | _ADDED_FITTED.keys()) & set(declared)
+    required = [name for name in declared if name not in optional]
+    _check_keys("fitted", fitted, required, optional=optional)
     multimodal = "modalities_" in declared
     out = {"n_features_in_": _int("fitted['n_features_in_']", fitted["n_features_in_"])}
     n_features = out["n_features_in_"]
@@ -224,6 +228,9 @@ def check_fitted(cls, fitted):
         out["classes_"] = _classes(fitted["classes_"])
     if "n_outputs_" in declared:
         out["n_outputs_"] = _int("fitted['n_outputs_']", fitted["n_outputs_"])
+    if "n_future_features_in_" in declared:
+        value = fitted.get("n_future_features_in_", _ADDED_FITTED["n_future_features_in_"])
+        out["n_future_features_in_"] = _int("fitted['n_future_features_in_']", value, 0)
     if multimodal:
         out.update(_check_modality_attributes(fitted, n_step, ndim))
     return out
@@ -341,6 +348,12 @@ def check_network(model, estimator, fitted):
     if "modalities_" in fitted:
         expected = {name: (None, None, *shape) for name, shape in fitted["modalities_"].items()}
         what = "inputs named and shaped by fitted['modalities_']"
+    elif fitted.get("n_future_features_in_"):
+        expected = {
+            SEQUENCE_INPUT: (None, None, fitted["n_step_features_in_"]),
+            FUTURE_INPUT: (None, fitted["n_outputs_"], fitted["n_future_features_in_"]),
+        }
+        what = "the windows and the known-future covariates of the forecast steps"
     else:
         name = next(iter(inputs), "sequence")
         expected = {name: (None, None, fitted["n_step_features_in_"])}

@@ -1,0 +1,125 @@
+"""The forecaster's input: windows, or windows with the known-future covariates of the horizon.
+
+The second form is a structured array (one record per sample) with fields
+``"past"`` ``(T, F)`` and ``"future"`` ``(H, K)``, as
+:class:`~attn_sklearn.ForecastFramer` builds it, or a dict of those two
+arrays. It is validated here into the network's two inputs.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
+from ._masking import real_steps
+from ._validation import as_sequence_array, check_sequences
+
+SEQUENCE_INPUT = "sequence"
+FUTURE_INPUT = "future"
+_FIELDS = {PAST_FIELD, FUTURE_FIELD}
+
+
+def split_forecast_input(X):
+    """``(past, future)`` of a two-field ``X``, or ``(X, None)`` for plain windows."""
+    if isinstance(X, Mapping):
+        names = set(X)
+    elif isinstance(X, np.ndarray) and X.dtype.names is not None:
+        names = set(X.dtype.names)
+        if X.ndim != 1:
+            raise ValueError(
+                f"A structured X must be 1-D, one record per sample; received shape {X.shape}."
+            )
+    else:
+        return X, None
+    if names != _FIELDS:
+        raise ValueError(
+            f"X with known-future covariates must have exactly the fields {sorted(_FIELDS)} "
+            f"(as ForecastFramer.frame gives them); received {sorted(names)}."
+        )
+    return X[PAST_FIELD], X[FUTURE_FIELD]
+
+
+def check_forecast_input(owner, X, *, reset):
+    """Validate ``X`` for the forecaster ``owner``: an array, or a dict of the network's inputs.
+
+    Plain windows are checked as every estimator checks sequences. With
+    known-future covariates the windows are checked the same way (as
+    ``X['past']``) and ``X['future']`` must hold finite values, no padding,
+    ``n_outputs_`` steps (checked against ``y`` in ``fit``) and as many
+    columns as in ``fit``. ``reset`` records ``n_future_features_in_`` (0
+    for plain windows).
+    """
+    past, future = split_forecast_input(X)
+    fitted_with = None if reset else owner.n_future_features_in_
+    if future is None:
+        if fitted_with:
+            raise ValueError(
+                f"{type(owner).__name__} was fitted with {fitted_with} known-future "
+                "covariate(s); X must hold them: a structured array with fields 'past' and "
+                "'future' (ForecastFramer.frame_future builds it). Received plain windows."
+            )
+        windows = check_sequences(owner, past, reset=reset)
+        if reset:
+            owner.n_future_features_in_ = 0
+        return windows
+    if fitted_with == 0:
+        raise ValueError(
+            f"{type(owner).__name__} was fitted on windows without known-future covariates; "
+            "received X with a 'future' field. Pass the windows alone (X['past'])."
+        )
+    windows = check_sequences(owner, past, reset=reset)
+    future, ndim = as_sequence_array(future, name="X['future']")
+    if ndim != 3:
+        raise ValueError(
+            "X['future'] must be 3-D (n_samples, horizon, n_known_future); received 2-D input."
+        )
+    if len(future) != len(windows):
+        raise ValueError(
+            f"X['future'] has {len(future)} samples, but X['past'] has {len(windows)}."
+        )
+    if not np.all(np.isfinite(future)) or np.any(~real_steps(future)):
+        raise ValueError(
+            "X['future'] must hold finite values at every step: known-future covariates are "
+            "known for the whole horizon (no NaN, infinity or MASK_VALUE padding)."
+        )
+    if reset:
+        owner.n_future_features_in_ = future.shape[2]
+    elif future.shape[2] != fitted_with:
+        raise ValueError(
+            f"X['future'] has {future.shape[2]} known-future covariate(s), but "
+            f"{type(owner).__name__} was fitted with {fitted_with}."
+        )
+    if not reset and future.shape[1] != owner.n_outputs_:
+        raise_horizon_mismatch(future.shape[1], owner.n_outputs_)
+    return {SEQUENCE_INPUT: windows, FUTURE_INPUT: future}
+
+
+def raise_horizon_mismatch(received, expected):
+    """The horizon of ``X['future']`` is not the number of forecast steps."""
+    raise ValueError(
+        f"X['future'] covers {received} step(s), but the forecaster forecasts {expected} "
+        "(the columns of y in fit); known-future covariates are needed for exactly the "
+        "steps forecast."
+    )
+
+
+def attended_windows(X):
+    """The windows of validated forecaster input, which attention runs over."""
+    return X[SEQUENCE_INPUT] if isinstance(X, dict) else X
+
+
+def future_scaling(X, rows):
+    """``future_mean`` and ``future_variance`` of the training horizons ``X['future'][rows]``.
+
+    Empty for plain windows. A constant covariate gets variance 1, so that a
+    value it never took in training is not divided by zero.
+    """
+    if not isinstance(X, dict):
+        return {}
+    values = X[FUTURE_INPUT][np.asarray(rows)].astype(np.float64)
+    values = values.reshape(-1, values.shape[-1])
+    variance = values.var(axis=0)
+    return {
+        "future_mean": values.mean(axis=0).tolist(),
+        "future_variance": np.where(variance > 0, variance, 1.0).tolist(),
+    }
