@@ -132,8 +132,8 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
             Sequences in time order. 2-D input holds univariate sequences.
             Steps whose features all equal :data:`~attn_sklearn.MASK_VALUE`
-            are padding and are ignored. (``MultimodalAttentionClassifier``
-            takes a dict or structured array of modalities: see its docstring.)
+            are padding and are ignored. (The multimodal classifier and the
+            forecaster take structured arrays too: see their docstrings.)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets: class labels (numbers or strings) for the classifiers,
             one or several numbers per sample for the regressor.

@@ -108,18 +108,30 @@ def attended_windows(X):
     return X[SEQUENCE_INPUT] if isinstance(X, dict) else X
 
 
-def future_scaling(X, rows):
-    """``future_mean`` and ``future_variance`` of the training horizons ``X['future'][rows]``.
+def input_scaling(X, rows, normalization):
+    """Statistics of the windows and known-future covariates of the training rows.
 
-    Empty for plain windows. A constant covariate gets variance 1, so that a
-    value it never took in training is not divided by zero.
+    Only for input with known-future covariates, whose features arrive in a
+    DataFrame's own units: ``future_mean``/``future_scale``, and, without
+    window normalisation, ``window_mean``/``window_scale`` over the windows'
+    real steps. Empty for plain windows (scaled by the user, e.g. with
+    ``SequenceScaler``). A constant feature gets scale 1.
     """
     if not isinstance(X, dict):
         return {}
-    values = X[FUTURE_INPUT][np.asarray(rows)].astype(np.float64)
-    values = values.reshape(-1, values.shape[-1])
-    variance = values.var(axis=0)
-    return {
-        "future_mean": values.mean(axis=0).tolist(),
-        "future_variance": np.where(variance > 0, variance, 1.0).tolist(),
-    }
+
+    def mean_and_scale(values):
+        values = values.astype(np.float64)
+        scale = values.std(axis=0)
+        return values.mean(axis=0).tolist(), np.where(scale > 0, scale, 1.0).tolist()
+
+    rows = np.asarray(rows)
+    future = X[FUTURE_INPUT][rows]
+    stats = {}
+    stats["future_mean"], stats["future_scale"] = mean_and_scale(
+        future.reshape(-1, future.shape[-1])
+    )
+    if normalization == "none":
+        windows = X[SEQUENCE_INPUT][rows]
+        stats["window_mean"], stats["window_scale"] = mean_and_scale(windows[real_steps(windows)])
+    return stats

@@ -21,6 +21,7 @@ from ._architectures import (
 )
 from ._forecast_input import FUTURE_INPUT, SEQUENCE_INPUT
 from ._layers_forecast import (
+    FeatureScaling,
     HorizonAttention,
     LastRealStep,
     TargetHistory,
@@ -37,6 +38,7 @@ NORMALIZATION_LAYER_NAME = "window_normalization"
 SKIP_LAYER_NAME = "linear_skip"
 HISTORY_LAYER_NAME = "target_history"
 FUTURE_SCALING_LAYER_NAME = "known_future_scaling"
+WINDOW_SCALING_LAYER_NAME = "window_scaling"
 # normalize="auto" picks "window" when the windows' levels trend at least this
 # monotonically (|Spearman rho| of level against position). On the forecasting
 # benchmark the trending series (rho >= 0.96) gained from window normalisation
@@ -84,7 +86,9 @@ def build_attention_forecaster(
     head="dense",
     n_future_features=0,
     future_mean=None,
-    future_variance=None,
+    future_scale=None,
+    window_mean=None,
+    window_scale=None,
     seed=None,
     **training,
 ):
@@ -121,13 +125,16 @@ def build_attention_forecaster(
     n_future_features : int, default=0
         Known-future covariates per forecast step: with any, the network
         takes a second input ``"future"`` ``(batch, n_outputs, n_future_features)``,
-        standardised with ``future_mean`` and ``future_variance``. The dense
+        standardised with ``future_mean`` and ``future_scale``. The dense
         head adds a per-step effect of them (a small MLP of the step's
         covariates and the pooled window, shared by the steps); the decoder
         reads them at each step, beside its start state, and its output
         layer sees them too.
-    future_mean, future_variance : sequence of float, default=None
+    future_mean, future_scale : sequence of float, default=None
         Per-covariate statistics of the training horizons.
+    window_mean, window_scale : sequence of float, default=None
+        Per-feature statistics of the training windows: given (with
+        ``normalize="none"``), the windows are standardised with them first.
     seed : int, default=None
         Seed of every initialiser and dropout.
     **training
@@ -140,12 +147,14 @@ def build_attention_forecaster(
     if n_future_features:
         future_input = keras.Input(shape=(n_steps, n_future_features), name=FUTURE_INPUT)
         inputs = {SEQUENCE_INPUT: sequence, FUTURE_INPUT: future_input}
-        future = keras.layers.Normalization(
-            mean=future_mean, variance=future_variance, name=FUTURE_SCALING_LAYER_NAME
-        )(future_input)
+        future = FeatureScaling(future_mean, future_scale, name=FUTURE_SCALING_LAYER_NAME)(
+            future_input
+        )
     seeds = SeedStream(seed)
     if normalize == "window":
         steps, stats = WindowNormalization(name=NORMALIZATION_LAYER_NAME)(sequence)
+    elif window_mean is not None:
+        steps = FeatureScaling(window_mean, window_scale, name=WINDOW_SCALING_LAYER_NAME)(sequence)
     else:
         steps = sequence
     x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(steps)
@@ -166,9 +175,10 @@ def build_attention_forecaster(
             effects = _known_future_effects(pooled, future, spec, seeds, n_steps, n_levels)
             outputs = keras.layers.Add(name="plus_known_future")([outputs, effects])
     if skip == "linear":
-        # In window units the history is already standardised; raw windows are
+        # In window or scaled units the history is already standardised; raw windows are
         # standardised with the target's fitted statistics instead.
-        offset, scale = (0.0, 1.0) if normalize == "window" else (target_mean[0], target_scale[0])
+        standardised = normalize == "window" or window_mean is not None
+        offset, scale = (0.0, 1.0) if standardised else (target_mean[0], target_scale[0])
         history = TargetHistory(
             n_timesteps,
             target_feature=target_feature,

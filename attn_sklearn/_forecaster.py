@@ -14,7 +14,7 @@ from ._forecast_input import (
     FUTURE_INPUT,
     attended_windows,
     check_forecast_input,
-    future_scaling,
+    input_scaling,
     raise_horizon_mismatch,
 )
 from ._forecast_network import (
@@ -52,6 +52,15 @@ class AttentionLSTMForecaster(_SequenceRegressorBase):
       added to the attention LSTM's output. On short series (a few hundred
       observations) a linear forecaster is hard to beat; the network learns
       what it leaves.
+
+    Covariates: the other features of a multivariate window are past
+    covariates, known up to the forecast origin. Known-future covariates
+    (calendar, holidays, planned promotions or prices) come as a structured
+    ``X`` with fields ``"past"`` (the windows) and ``"future"`` ``(H, K)``
+    (their values for the ``H`` forecast steps), as
+    :class:`~attn_sklearn.ForecastFramer` builds it from a DataFrame; the
+    dense head adds a per-step effect of them, the decoder reads them at
+    every step.
 
     The network is trained with Adam on the mean squared error of
     standardised targets, with early stopping on the last windows.
@@ -125,10 +134,14 @@ default="additive"
         What the attention pooling scores (``score_from`` with ``"auto"`` decided).
     n_outputs_ : int
         Number of forecast steps (columns of ``y``).
+    n_future_features_in_ : int
+        Known-future covariates per forecast step seen in ``fit`` (0 for
+        plain windows).
 
     See Also
     --------
     frame_supervised : Frames a series as ``(X, y)`` windows.
+    ForecastFramer : Frames a DataFrame with known-future columns.
     AttentionLSTMRegressor : For targets that are not the series' own future.
 
     Examples
@@ -245,7 +258,7 @@ default="additive"
         if reset:  # decided from the rows that train, before the network is built
             levels = window_levels(attended_windows(X), rows, int(self.target_feature))
             self._normalization = resolve_normalize(self.normalize, levels)
-            self._future_scaling = future_scaling(X, rows)
+            self._input_scaling = input_scaling(X, rows, self._normalization)
         return X, rows, y, sample_weight
 
     def _attended(self, X):
@@ -270,7 +283,7 @@ default="additive"
             quantiles=self._quantile_levels(),
             head=self.head,
             n_future_features=self.n_future_features_in_,
-            **self._future_scaling,
+            **self._input_scaling,
             n_outputs=self.n_outputs_,
             output_activation="linear",
             loss="mse",
@@ -321,7 +334,7 @@ default="additive"
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-            Windows, as in ``fit``.
+            Windows, or windows and known-future covariates, as in ``fit``.
 
         Returns
         -------
@@ -340,7 +353,7 @@ default="additive"
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-            Windows, as in ``fit``.
+            Windows, or windows and known-future covariates, as in ``fit``.
 
         Returns
         -------

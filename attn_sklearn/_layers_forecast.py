@@ -158,6 +158,49 @@ class WindowDenormalization(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="attn_sklearn")
+class FeatureScaling(keras.layers.Layer):
+    """``(x - mean) / scale`` per feature with fixed statistics; padded steps keep the marker.
+
+    Puts raw inputs (a DataFrame's columns, in their own units) on a common
+    scale inside the network, with statistics fitted on the training data.
+
+    Parameters
+    ----------
+    mean, scale : list of float
+        One value per feature; ``scale`` must be positive.
+    **kwargs
+        Standard layer keyword arguments (``name``, ``dtype``, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from attn_sklearn import MASK_VALUE
+    >>> from attn_sklearn.layers import FeatureScaling
+    >>> x = np.array([[[MASK_VALUE, MASK_VALUE], [12.0, 1.0]]], "float32")
+    >>> scaled = np.asarray(FeatureScaling(mean=[10.0, 0.0], scale=[2.0, 1.0])(x))
+    >>> scaled[0, 1].tolist(), bool(scaled[0, 0, 0] == MASK_VALUE)
+    ([1.0, 1.0], True)
+    """
+
+    def __init__(self, mean, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.mean = [float(v) for v in mean]
+        self.scale = [float(v) for v in scale]
+
+    def call(self, inputs):
+        """``(batch, n_timesteps, n_features)`` in and out."""
+        mean = ops.convert_to_tensor(self.mean, dtype=inputs.dtype)
+        scale = ops.convert_to_tensor(self.scale, dtype=inputs.dtype)
+        return ops.where(_real_flags(inputs) > 0, (inputs - mean) / scale, inputs)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "scale": self.scale}
+
+
+@keras.saving.register_keras_serializable(package="attn_sklearn")
 class TargetHistory(keras.layers.Layer):
     """The last ``window`` steps of one feature as a flat vector; padding becomes 0.
 

@@ -45,6 +45,7 @@ Examples
 from ._layers_attention import AttentionPooling, SequenceSelfAttention
 from ._layers_base import last_real_step, masked_softmax
 from ._layers_forecast import (
+    FeatureScaling,
     HorizonAttention,
     LastRealStep,
     TargetHistory,
@@ -55,6 +56,7 @@ from ._layers_modality import ModalityFusion, ModalityPadding
 
 __all__ = [
     "AttentionPooling",
+    "FeatureScaling",
     "HorizonAttention",
     "LastRealStep",
     "ModalityFusion",

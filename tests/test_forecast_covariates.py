@@ -245,3 +245,20 @@ def test_known_future_promotions_make_the_forecast_better_and_move_it(head):
         FRAMER.frame_future(data, none)
     )
     assert lift[0, 2] > 2.0 and lift[0, 2] == lift[0].max()
+
+
+def test_columns_in_any_units_forecast_alike_as_the_network_standardises_them():
+    # A DataFrame's columns arrive in their own units (a price in cents, a temperature in
+    # kelvin); the forecaster standardises them with training statistics, so the units
+    # of a covariate do not change what it learns.
+    data = _shop(120)
+    other_units = data.assign(
+        temperature=1000 * data["temperature"] + 273.15, promo=50 * data["promo"]
+    )
+    forecasts = []
+    for frame in (data, other_units):
+        X, y = FRAMER.frame(frame)
+        forecaster = AttentionLSTMForecaster(**SMALL, normalize="none").fit(X, y)
+        forecasts.append(forecaster.predict(X[-10:]))
+        assert forecaster.model_.get_layer("window_scaling") is not None
+    np.testing.assert_allclose(forecasts[1], forecasts[0], rtol=1e-3, atol=1e-3)
