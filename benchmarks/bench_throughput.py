@@ -5,7 +5,8 @@ predict and explain: after a warm-up call on the same rows) for windows of ``--w
 and writes the figures to ``<out-dir>/bench_throughput.json``. The warm-up
 keeps building and tracing the network out of the figures, so they compare
 the attention types' steady-state cost. Speed is measured here, never
-asserted in a unit test. ``--quick`` shrinks everything to a smoke test.
+asserted in a unit test. ``--quick`` shrinks everything to a smoke test, on three of
+the six attention types (``--types`` chooses others).
 
     python benchmarks/bench_throughput.py --n-samples 2000 --window 50 --units 64
 """
@@ -18,6 +19,8 @@ from attn_sklearn import AttentionLSTMRegressor
 TYPES = ["none", "additive", "multiplicative", "linear", "self", "multihead"]
 FULL = {"n_samples": 2000, "window": 50, "units": 64, "batch_size": 32}
 QUICK = {"n_samples": 200, "window": 10, "units": 8, "batch_size": 32}
+# --quick: no attention, a pooling type and a self-attention type cover every code path.
+QUICK_TYPES = ["none", "additive", "multihead"]
 
 
 def parse_args(argv=None):
@@ -25,8 +28,13 @@ def parse_args(argv=None):
     for name, value in FULL.items():
         flag = "--" + name.replace("_", "-")
         parser.add_argument(flag, type=int, default=None, help=f"default {value}")
-    parser.add_argument("--types", nargs="+", default=TYPES, choices=TYPES)
-    return fill_sizes(parser.parse_args(argv), QUICK, FULL)
+    parser.add_argument(
+        "--types", nargs="+", default=None, choices=TYPES, help="default: all; --quick: a few"
+    )
+    args = fill_sizes(parser.parse_args(argv), QUICK, FULL)
+    if args.types is None:
+        args.types = QUICK_TYPES if args.quick else TYPES
+    return args
 
 
 def measure(attention, args, X, y):

@@ -131,7 +131,7 @@ def main(argv=None):
     n_samples, cv = args.n_samples, args.cv
     if args.quick:
         n_samples, cv = min(n_samples, 80), 2
-        params.update(units=4, n_layers=1, epochs=2, validation_fraction=0.0)
+        params.update(units=4, n_layers=1, bidirectional=False, epochs=2, validation_fraction=0.0)
     if args.epochs is not None:
         params["epochs"] = args.epochs
 

@@ -115,6 +115,7 @@ def test_bench_throughput_quick(tmp_path):
     results, _ = _run("bench_throughput", tmp_path)
     rows = {row["attention"]: row for row in results["results"]}
     assert set(rows) == set(results["settings"]["types"])
+    assert "none" in rows and len(rows) > 1  # the quick preset: with and without attention
     for attention, row in rows.items():
         assert _positive(row["fit_samples_per_second"]), attention
         assert _positive(row["predict_samples_per_second"]), attention

@@ -170,7 +170,7 @@ def test_train_test_split_on_structured_array(models, data):
 def test_cross_val_score_and_grid_search_on_structured_array(data):
     X, y, _ = data
     packed = pack_modalities(**X)
-    params = {**FAST, "epochs": 1, "n_layers": 1, "attention": "additive"}
+    params = {**FAST, "epochs": 1, "n_layers": 1, "bidirectional": False, "attention": "additive"}
     pipe = make_pipeline(MultimodalAttentionClassifier(**params))
     scores = cross_val_score(pipe, packed, y, cv=2)  # stratified: the pipeline is a classifier
     assert scores.shape == (2,) and np.all((scores >= 0) & (scores <= 1))

@@ -155,10 +155,13 @@ def test_grid_search_over_window_in_a_time_series_pipeline():
         SlidingWindowTransformer(window=6),
         AttentionLSTMRegressor(units=4, epochs=2, random_state=0),
     )
+    # Two windows are what the search must tell apart, on one time-ordered split (the
+    # last of TimeSeriesSplit(2)); the one units value (not the pipeline's 4) checks that
+    # the estimator's parameter is set through the pipeline too.
     search = GridSearchCV(
         pipe,
-        {"slidingwindowtransformer__window": [4, 8], "attentionlstmregressor__units": [3, 4]},
-        cv=TimeSeriesSplit(3),
+        {"slidingwindowtransformer__window": [4, 8], "attentionlstmregressor__units": [3]},
+        cv=list(TimeSeriesSplit(2).split(X))[-1:],
     )
     search.fit(X, y)
     assert set(search.best_params_) == {
@@ -166,6 +169,9 @@ def test_grid_search_over_window_in_a_time_series_pipeline():
         "attentionlstmregressor__units",
     }
     assert search.predict(X).shape == y.shape
+    best = search.best_estimator_[-1]
+    assert best.units == 3
+    assert best.n_timesteps_in_ == search.best_params_["slidingwindowtransformer__window"]
 
 
 def test_predict_before_fit():
