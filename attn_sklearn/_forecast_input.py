@@ -14,8 +14,8 @@ from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
 from ._masking import real_steps
 from ._validation import as_sequence_array, check_sequences
 
-SEQUENCE_INPUT = "sequence"
-FUTURE_INPUT = "future"
+# The validated dict, and the network's inputs, are named as the structured array's
+# fields: what validation returns validates again (the plots and inspection do this).
 _FIELDS = {PAST_FIELD, FUTURE_FIELD}
 
 
@@ -91,7 +91,7 @@ def check_forecast_input(owner, X, *, reset):
         )
     if not reset and future.shape[1] != owner.n_outputs_:
         raise_horizon_mismatch(future.shape[1], owner.n_outputs_)
-    return {SEQUENCE_INPUT: windows, FUTURE_INPUT: future}
+    return {PAST_FIELD: windows, FUTURE_FIELD: future}
 
 
 def raise_horizon_mismatch(received, expected):
@@ -105,33 +105,42 @@ def raise_horizon_mismatch(received, expected):
 
 def attended_windows(X):
     """The windows of validated forecaster input, which attention runs over."""
-    return X[SEQUENCE_INPUT] if isinstance(X, dict) else X
+    return X[PAST_FIELD] if isinstance(X, dict) else X
+
+
+def evenly_spaced(rows, max_rows=10_000):
+    """At most ``max_rows`` of ``rows``, evenly spaced: enough for statistics of the data.
+
+    Windows that are views of one long series are then never all copied.
+    """
+    rows = np.asarray(rows)
+    return rows[np.unique(np.linspace(0, len(rows) - 1, min(len(rows), max_rows)).astype(int))]
 
 
 def input_scaling(X, rows, normalization):
-    """Statistics of the windows and known-future covariates of the training rows.
+    """Per-feature statistics of the training rows, which the network standardises with.
 
-    Only for input with known-future covariates, whose features arrive in a
+    Only for input with known-future covariates, whose columns arrive in a
     DataFrame's own units: ``future_mean``/``future_scale``, and, without
-    window normalisation, ``window_mean``/``window_scale`` over the windows'
-    real steps. Empty for plain windows (scaled by the user, e.g. with
-    ``SequenceScaler``). A constant feature gets scale 1.
+    window normalisation (``normalization == "none"``),
+    ``window_mean``/``window_scale`` over the windows' real steps. Plain
+    windows are left as given: on the forecasting benchmark standardising
+    them in the network cost four univariate series accuracy (Lynx MASE
+    0.34 -> 0.81). Read from :func:`evenly_spaced` rows; a constant feature
+    gets scale 1.
     """
     if not isinstance(X, dict):
         return {}
 
     def mean_and_scale(values):
-        values = values.astype(np.float64)
+        values = values.reshape(-1, values.shape[-1]).astype(np.float64)
         scale = values.std(axis=0)
         return values.mean(axis=0).tolist(), np.where(scale > 0, scale, 1.0).tolist()
 
-    rows = np.asarray(rows)
-    future = X[FUTURE_INPUT][rows]
+    rows = evenly_spaced(rows)
     stats = {}
-    stats["future_mean"], stats["future_scale"] = mean_and_scale(
-        future.reshape(-1, future.shape[-1])
-    )
     if normalization == "none":
-        windows = X[SEQUENCE_INPUT][rows]
+        windows = X[PAST_FIELD][rows]
         stats["window_mean"], stats["window_scale"] = mean_and_scale(windows[real_steps(windows)])
+    stats["future_mean"], stats["future_scale"] = mean_and_scale(X[FUTURE_FIELD][rows])
     return stats

@@ -19,7 +19,8 @@ from ._architectures import (
     sequence_trunk,
     step_encoding,
 )
-from ._forecast_input import FUTURE_INPUT, SEQUENCE_INPUT
+from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
+from ._forecast_input import evenly_spaced
 from ._layers_forecast import (
     FeatureScaling,
     HorizonAttention,
@@ -44,19 +45,14 @@ WINDOW_SCALING_LAYER_NAME = "window_scaling"
 # benchmark the trending series (rho >= 0.96) gained from window normalisation
 # and the others (|rho| <= 0.69) lost.
 TREND_THRESHOLD = 0.8
-_MAX_ROWS_FOR_TREND = 10_000
 
 
 def window_levels(X, rows, target_feature):
     """Mean of the target over the real steps of windows ``X[rows]``, in row order.
 
-    At most 10,000 evenly spaced rows are read, so windows that are views of
-    one long series are never all copied.
+    Read from :func:`evenly_spaced` rows, in order.
     """
-    picked = np.unique(
-        np.linspace(0, len(rows) - 1, min(len(rows), _MAX_ROWS_FOR_TREND)).astype(int)
-    )
-    windows = np.asarray(X[np.asarray(rows)[picked]])
+    windows = np.asarray(X[evenly_spaced(rows)])
     real = real_steps(windows)
     values = np.where(real, windows[:, :, target_feature], 0.0)
     return values.sum(axis=1) / np.maximum(real.sum(axis=1), 1)
@@ -142,11 +138,14 @@ def build_attention_forecaster(
     """
     training = dict(training)
     n_steps = training.pop("n_outputs")
-    sequence = keras.Input(shape=(None, n_features), name=SEQUENCE_INPUT)
+    # Windows alone keep the input name of the other estimators.
+    sequence = keras.Input(
+        shape=(None, n_features), name=PAST_FIELD if n_future_features else "sequence"
+    )
     inputs, future = sequence, None
     if n_future_features:
-        future_input = keras.Input(shape=(n_steps, n_future_features), name=FUTURE_INPUT)
-        inputs = {SEQUENCE_INPUT: sequence, FUTURE_INPUT: future_input}
+        future_input = keras.Input(shape=(n_steps, n_future_features), name=FUTURE_FIELD)
+        inputs = {PAST_FIELD: sequence, FUTURE_FIELD: future_input}
         future = FeatureScaling(future_mean, future_scale, name=FUTURE_SCALING_LAYER_NAME)(
             future_input
         )

@@ -10,8 +10,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._architectures import NetworkSpec, has_layer
 from ._docstrings import fill_doc
+from ._forecast_framing import FUTURE_FIELD
 from ._forecast_input import (
-    FUTURE_INPUT,
     attended_windows,
     check_forecast_input,
     input_scaling,
@@ -60,7 +60,9 @@ class AttentionLSTMForecaster(_SequenceRegressorBase):
     (their values for the ``H`` forecast steps), as
     :class:`~attn_sklearn.ForecastFramer` builds it from a DataFrame; the
     dense head adds a per-step effect of them, the decoder reads them at
-    every step.
+    every step. Such input comes in a DataFrame's own units, so the network
+    standardises it with per-feature statistics of the training rows
+    (the windows too, unless window-normalised).
 
     The network is trained with Adam on the mean squared error of
     standardised targets, with early stopping on the last windows.
@@ -253,8 +255,8 @@ default="additive"
         X, rows, y, sample_weight = super()._validate_training_data(
             X, y, sample_weight, reset=reset, classes=classes
         )
-        if isinstance(X, dict) and X[FUTURE_INPUT].shape[1] != self.n_outputs_:
-            raise_horizon_mismatch(X[FUTURE_INPUT].shape[1], self.n_outputs_)
+        if isinstance(X, dict) and X[FUTURE_FIELD].shape[1] != self.n_outputs_:
+            raise_horizon_mismatch(X[FUTURE_FIELD].shape[1], self.n_outputs_)
         if reset:  # decided from the rows that train, before the network is built
             levels = window_levels(attended_windows(X), rows, int(self.target_feature))
             self._normalization = resolve_normalize(self.normalize, levels)

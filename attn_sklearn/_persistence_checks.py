@@ -18,7 +18,7 @@ from ._architectures import (
     has_step_encoding,
     resolve_score_from,
 )
-from ._forecast_input import FUTURE_INPUT, SEQUENCE_INPUT
+from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
 from ._forecast_network import forecasting_layers_problem
 from ._persistence_json import StateError, decode, invalid, show
 from ._validation import is_int
@@ -350,8 +350,8 @@ def check_network(model, estimator, fitted):
         what = "inputs named and shaped by fitted['modalities_']"
     elif fitted.get("n_future_features_in_"):
         expected = {
-            SEQUENCE_INPUT: (None, None, fitted["n_step_features_in_"]),
-            FUTURE_INPUT: (None, fitted["n_outputs_"], fitted["n_future_features_in_"]),
+            PAST_FIELD: (None, None, fitted["n_step_features_in_"]),
+            FUTURE_FIELD: (None, fitted["n_outputs_"], fitted["n_future_features_in_"]),
         }
         what = "the windows and the known-future covariates of the forecast steps"
     else:

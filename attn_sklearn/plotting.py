@@ -31,8 +31,7 @@ def _pyplot():
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "attn_sklearn.plotting needs matplotlib; install it with "
-            "`pip install attn_sklearn[plot]`."
+            "attn_sklearn.plotting needs matplotlib: `pip install attn_sklearn[plot]`."
         ) from exc
     return plt
 
@@ -50,6 +49,12 @@ def _check_sample(sample, n_samples):
             f"received sample={sample!r}."
         )
     return int(sample) % n_samples
+
+
+def _row(Z, sample):
+    """Row ``sample`` of validated ``Z`` (an array or a dict of arrays), as one-row input."""
+    rows = [_check_sample(sample, len(next(iter(Z.values())) if isinstance(Z, dict) else Z))]
+    return {name: values[rows] for name, values in Z.items()} if isinstance(Z, dict) else Z[rows]
 
 
 def _text(label):
@@ -164,7 +169,7 @@ def plot_attention(
     """
     final, Z, shaped = network_input(model, X, in_user_units=sample is not None)
     Z = final._check_sequences(Z, reset=False)  # a 3-D array, or a dict of modalities
-    weights, real = final.explain(Z), real_steps(Z)
+    weights, real = final.explain(Z), real_steps(final._attended(Z))
     _, ax = _axes(ax)
     if sample is None:
         cmap = _pyplot().get_cmap(cmap).with_extremes(bad=_PADDING_COLOUR)
@@ -209,8 +214,7 @@ def _draw_input(ax, shaped, X, sample, feature, keep):
     """One feature of one sample's input (``shaped``, in the units of ``X``); gaps on padding."""
     if shaped is None:
         return
-    series = shaped[sample]
-    series = series[:, np.newaxis] if series.ndim == 1 else series
+    series = shaped[sample].reshape(shaped.shape[1], -1)  # steps x features
     names = list(getattr(X, "columns", []))
     if isinstance(feature, str):
         if feature not in names:
@@ -259,12 +263,11 @@ def plot_attention_heads(model, X, *, sample=0, axes=None, cmap="viridis"):
     """
     final, Z, _ = network_input(model, X)
     Z = final._check_sequences(Z, reset=False)
-    sample = _check_sample(sample, len(next(iter(Z.values()))) if isinstance(Z, dict) else len(Z))
-    row = {k: v[[sample]] for k, v in Z.items()} if isinstance(Z, dict) else Z[[sample]]
+    row = _row(Z, sample)
     weights = final.explain(row, full=True)[0]
     if weights.ndim != 3:  # a forecaster's decoder map, not self-attention heads
         raise ValueError("plot_attention_heads draws self-attention; use plot_horizon_attention.")
-    real = real_steps(row)[0]
+    real = real_steps(final._attended(row))[0]
     n_heads = weights.shape[0]
     if axes is None:
         _, axes = _pyplot().subplots(
@@ -313,15 +316,14 @@ def plot_horizon_attention(model, X, *, sample=0, ax=None, cmap="viridis"):
     """
     final, Z, _ = network_input(model, X)
     Z = final._check_sequences(Z, reset=False)
-    sample = _check_sample(sample, len(Z))
+    row = _row(Z, sample)
     if getattr(final, "head", None) != "decoder":
         raise ValueError(
-            "plot_horizon_attention needs an AttentionLSTMForecaster fitted with "
-            f"head='decoder'; received {type(final).__name__} with head="
-            f"{getattr(final, 'head', None)!r}."
+            "plot_horizon_attention needs an AttentionLSTMForecaster fitted with head='decoder'; "
+            f"received {type(final).__name__} with head={getattr(final, 'head', None)!r}."
         )
-    weights = final.explain(Z[[sample]], full=True)[0]
-    real = real_steps(Z[[sample]])[0]
+    weights = final.explain(row, full=True)[0]
+    real = real_steps(final._attended(row))[0]
     _, ax = _axes(ax)
     cmap = _pyplot().get_cmap(cmap).with_extremes(bad=_PADDING_COLOUR)
     mask = np.broadcast_to(~real[None, :], weights.shape)

@@ -7,6 +7,9 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
 from attn_sklearn import AttentionLSTMForecaster, ForecastFramer, load
+from attn_sklearn.plotting import plot_attention, plot_horizon_attention
+
+plt = pytest.importorskip("matplotlib.pyplot")
 
 SMALL = {"units": 8, "epochs": 3, "batch_size": 16, "random_state": 0}
 WINDOW, HORIZON = 14, 5
@@ -210,6 +213,11 @@ def test_both_heads_give_quantiles_with_known_future_inputs(head):
     assert np.all(quantiles[..., 0] <= quantiles[..., 1])
     if head == "decoder":
         assert forecaster.explain(X[:6], full=True).shape == (6, HORIZON, WINDOW)
+        ax = plot_horizon_attention(forecaster, X[:6], sample=-1)
+        assert ax.images[0].get_array().shape == (HORIZON, WINDOW)
+    ax = plot_attention(forecaster, X[:6])
+    assert ax.images[0].get_array().shape == (6, WINDOW)
+    plt.close("all")
 
 
 def test_a_pipeline_is_searched_with_time_series_split_on_the_structured_input():

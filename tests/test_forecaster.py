@@ -236,7 +236,7 @@ def _forecasting_snippets():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("code", _forecasting_snippets(), ids=["quantiles", "mapie"])
+@pytest.mark.parametrize("code", _forecasting_snippets(), ids=["covariates", "quantiles", "mapie"])
 def test_the_guide_forecasting_snippets_run_as_written(code, tmp_path):
     if "mapie" in code:
         pytest.importorskip("mapie")

@@ -1,0 +1,31 @@
+"""The retail-sales example runs headless on a short generated record (its quick form)."""
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "retail_sales_forecast.py"
+
+
+def test_retail_sales_example_runs_and_writes_its_figures_and_plots(tmp_path):
+    spec = importlib.util.spec_from_file_location("retail_sales_forecast", EXAMPLE)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    tiny = ["--days", "300", "--window", "14", "--horizon", "7", "--test-days", "40"]
+    results = example.main([*tiny, "--epochs", "2", "--units", "8", "--out-dir", str(tmp_path)])
+    for artefact in ["metrics.json", "forecast.png", "attention_map.png"]:
+        assert (tmp_path / artefact).stat().st_size > 0, artefact
+    assert json.loads((tmp_path / "metrics.json").read_text()) == results
+    methods = {
+        "forecaster with the plan",
+        "forecaster without the plan",
+        "seasonal naive (last week)",
+    }
+    assert set(results["mae"]) == set(results["mae_promotion_days"]) == methods
+    assert all(math.isfinite(v) and v > 0 for v in results["mae"].values())
+    assert results["test_windows"] == 40 and results["days"] == 300
+    # Training windows end, horizon included, before the first test origin.
+    assert results["train_windows"] == 300 - 14 - 7 + 1 - 40 - 7 + 1
+    assert 0 <= results["interval_80_coverage"] <= 1
+    assert math.isfinite(results["next_days_mae"])
