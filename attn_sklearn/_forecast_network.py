@@ -146,14 +146,16 @@ def build_attention_forecaster(
     if n_future_features:
         future_input = keras.Input(shape=(n_steps, n_future_features), name=FUTURE_FIELD)
         inputs = {PAST_FIELD: sequence, FUTURE_FIELD: future_input}
-        future = FeatureScaling(future_mean, future_scale, name=FUTURE_SCALING_LAYER_NAME)(
+        future = FeatureScaling(future_mean, scale=future_scale, name=FUTURE_SCALING_LAYER_NAME)(
             future_input
         )
     seeds = SeedStream(seed)
     if normalize == "window":
         steps, stats = WindowNormalization(name=NORMALIZATION_LAYER_NAME)(sequence)
     elif window_mean is not None:
-        steps = FeatureScaling(window_mean, window_scale, name=WINDOW_SCALING_LAYER_NAME)(sequence)
+        steps = FeatureScaling(window_mean, scale=window_scale, name=WINDOW_SCALING_LAYER_NAME)(
+            sequence
+        )
     else:
         steps = sequence
     x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(steps)

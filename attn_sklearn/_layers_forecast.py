@@ -182,7 +182,7 @@ class FeatureScaling(keras.layers.Layer):
     ([1.0, 1.0], True)
     """
 
-    def __init__(self, mean, scale, **kwargs):
+    def __init__(self, mean, *, scale, **kwargs):
         super().__init__(**kwargs)
         self.mean = [float(v) for v in mean]
         self.scale = [float(v) for v in scale]

@@ -72,7 +72,7 @@ def plot_future(history, forecast, band, plan, actual, path):
     for day in plan.index[plan["holiday"] > 0]:
         ax.axvline(day, color="tab:red", linewidth=1)
     ax.set_ylabel("sales")
-    ax.set_title("The 14 days after the data (gold: planned promotion, red: holiday)")
+    ax.set_title(f"The {len(plan)} days after the data (gold: planned promotion, red: holiday)")
     ax.legend(fontsize=8, loc="upper left")
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -150,6 +150,10 @@ def main(argv=None):
     first = origins[test][shown] + pd.Timedelta(days=1)
     ax.set_title(
         f"forecast days from {first:%Y-%m-%d}: which of the last {args.window} days each used"
+    )
+    oldest = first - pd.Timedelta(days=args.window)
+    ax.set_xlabel(
+        f"day of the window, {oldest:%Y-%m-%d} (0) to {first - pd.Timedelta(days=1):%Y-%m-%d}"
     )
     ax.figure.savefig(args.out_dir / "attention_map.png", dpi=100)
     plt.close(ax.figure)
