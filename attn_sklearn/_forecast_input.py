@@ -9,6 +9,7 @@ arrays. It is validated here into the network's two inputs.
 from collections.abc import Mapping
 
 import numpy as np
+from scipy import sparse
 
 from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
 from ._masking import real_steps
@@ -21,6 +22,8 @@ _FIELDS = {PAST_FIELD, FUTURE_FIELD}
 
 def split_forecast_input(X):
     """``(past, future)`` of a two-field ``X``, or ``(X, None)`` for plain windows."""
+    if sparse.issparse(X):  # some sparse formats are Mappings; validation refuses them
+        return X, None
     if isinstance(X, Mapping):
         names = set(X)
     elif isinstance(X, np.ndarray) and X.dtype.names is not None:
