@@ -128,7 +128,7 @@ class ForecastFramer(BaseEstimator):
         """
         columns, window, horizon, stride = self._settings(data)
         past = self._values(data, columns["past"], "data")
-        n_origins = (len(data) - window - horizon) // stride + 1
+        n_origins = _n_origins(len(data), window, horizon, stride)
         if n_origins < 1:
             raise ValueError(
                 f"data has {len(data)} rows; framing needs at least window + horizon = "
@@ -207,8 +207,7 @@ class ForecastFramer(BaseEstimator):
             forecasts the ``horizon`` rows after ``origins[i]``.
         """
         _, window, horizon, stride = self._settings(data)
-        n_origins = max((len(data) - window - horizon) // stride + 1, 0)
-        return data.index[window - 1 :: stride][:n_origins]
+        return data.index[window - 1 :: stride][: _n_origins(len(data), window, horizon, stride)]
 
     # ---------------------------------------------------------------- private
     def _settings(self, data):
@@ -277,6 +276,11 @@ class ForecastFramer(BaseEstimator):
                 "set that step of X['past'] to MASK_VALUE in every feature."
             )
         return values
+
+
+def _n_origins(n_rows, window, horizon, stride):
+    """Origins with ``window`` rows up to them and ``horizon`` after them (0 when none)."""
+    return max((n_rows - window - horizon) // stride + 1, 0)
 
 
 def _column_list(columns, name):

@@ -6,13 +6,11 @@ The second form is a structured array (one record per sample) with fields
 arrays. It is validated here into the network's two inputs.
 """
 
-from collections.abc import Mapping
-
 import numpy as np
-from scipy import sparse
 
 from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
 from ._masking import real_steps
+from ._multimodal_data import as_modality_dict
 from ._validation import as_sequence_array, check_sequences
 
 # The validated dict, and the network's inputs, are named as the structured array's
@@ -21,25 +19,20 @@ _FIELDS = {PAST_FIELD, FUTURE_FIELD}
 
 
 def split_forecast_input(X):
-    """``(past, future)`` of a two-field ``X``, or ``(X, None)`` for plain windows."""
-    if sparse.issparse(X):  # some sparse formats are Mappings; validation refuses them
+    """``(past, future)`` of a two-field ``X``, or ``(X, None)`` for plain windows.
+
+    Containers are told apart as for several modalities (a dict, a structured
+    array, or one array), so both estimators accept and refuse the same ones.
+    """
+    fields, kind = as_modality_dict(X)
+    if kind == "array":
         return X, None
-    if isinstance(X, Mapping):
-        names = set(X)
-    elif isinstance(X, np.ndarray) and X.dtype.names is not None:
-        names = set(X.dtype.names)
-        if X.ndim != 1:
-            raise ValueError(
-                f"A structured X must be 1-D, one record per sample; received shape {X.shape}."
-            )
-    else:
-        return X, None
-    if names != _FIELDS:
+    if set(fields) != _FIELDS:
         raise ValueError(
             f"X with known-future covariates must have exactly the fields {sorted(_FIELDS)} "
-            f"(as ForecastFramer.frame gives them); received {sorted(names)}."
+            f"(as ForecastFramer.frame gives them); received {sorted(fields)}."
         )
-    return X[PAST_FIELD], X[FUTURE_FIELD]
+    return fields[PAST_FIELD], fields[FUTURE_FIELD]
 
 
 def check_forecast_input(owner, X, *, reset):
