@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from ._forecast_output import column_names, forecast_array, forecast_table, future_index
 from ._validation import check_int, check_numeric_columns
 
 PAST_FIELD = "past"
@@ -52,7 +53,8 @@ class ForecastFramer(BaseEstimator):
     ``GridSearchCV`` index it like any array. Without known-future columns
     ``X`` is the plain windows array ``(n_origins, window, n_columns)``.
     :meth:`frame_future` builds the one row that forecasts the ``horizon``
-    steps after the data, from the known-future columns given for them.
+    steps after the data, from the known-future columns given for them, and
+    :meth:`forecast_frame` labels forecasts with the time steps they forecast.
 
     Parameters
     ----------
@@ -208,6 +210,83 @@ class ForecastFramer(BaseEstimator):
         """
         _, window, horizon, stride = self._settings(data)
         return data.index[window - 1 :: stride][: _n_origins(len(data), window, horizon, stride)]
+
+    def forecast_frame(self, forecasts, data, future=None, *, quantiles=None):
+        """Forecasts as a DataFrame indexed by the time steps they forecast.
+
+        ``predict`` returns arrays, as scikit-learn's estimators do; this
+        labels each forecast step with its timestamp.
+
+        Parameters
+        ----------
+        forecasts : array-like of shape (n, horizon) or (n, horizon, len(quantiles))
+            The forecaster's ``predict`` (or, with ``quantiles``,
+            ``predict_quantiles``) output for :meth:`frame`'s rows of ``data``,
+            or, with ``future``, for :meth:`frame_future`'s one row.
+        data : pandas.DataFrame
+            The data those rows were framed from (the history, with ``future``).
+        future : pandas.DataFrame or pandas.Index, default=None
+            For a forecast of the steps after ``data``: the plan given to
+            :meth:`frame_future`, or the labels of the ``horizon`` steps
+            forecast (``pd.date_range(...)``, say) when there is no plan.
+        quantiles : sequence of float, default=None
+            The levels of ``predict_quantiles``' output (the forecaster's
+            ``quantiles``); ``None`` for ``predict``'s.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            One row per forecast step: ``horizon_step`` (1 to ``horizon``),
+            then the forecast, in a column named after the target (or one
+            column ``"<target>_q<level>"`` per quantile). Indexed by
+            ``(origin, time)`` (the origin's label and the forecast step's)
+            for :meth:`frame`'s rows, by the forecast steps' labels with
+            ``future``. The time level keeps ``data.index``'s name, else
+            ``"time"``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import pandas as pd
+        >>> from attn_sklearn import ForecastFramer
+        >>> days = pd.date_range("2024-01-01", periods=6, freq="D", name="day")
+        >>> data = pd.DataFrame({"sales": np.arange(6.0)}, index=days)
+        >>> framer = ForecastFramer("sales", window=3, horizon=2)
+        >>> X, y = framer.frame(data)  # origins Jan 3 and 4; y stands in for a forecast
+        >>> framer.forecast_frame(y, data).loc["2024-01-04"]  # doctest: +NORMALIZE_WHITESPACE
+                    horizon_step  sales
+        day
+        2024-01-05             1    4.0
+        2024-01-06             2    5.0
+        >>> after = pd.date_range("2024-01-07", periods=2, freq="D")
+        >>> framer.forecast_frame([[6.0, 7.0]], data, after)  # doctest: +NORMALIZE_WHITESPACE
+                    horizon_step  sales
+        day
+        2024-01-07             1    6.0
+        2024-01-08             2    7.0
+        """
+        _, window, horizon, stride = self._settings(data)
+        values = forecast_array(forecasts, horizon, quantiles)
+        columns = column_names(self.target, quantiles)
+        time_name = data.index.name or "time"
+        if future is not None:
+            if len(values) != 1:
+                raise ValueError(
+                    "forecasts must be the one row frame_future gives when future is passed; "
+                    f"received {len(values)} rows. Leave future out for frame's rows."
+                )
+            times = future_index(future, horizon, data.index[-1]).rename(time_name)
+            return forecast_table(values, columns, times)
+        origins = self.origins(data)
+        if len(values) != len(origins):
+            raise ValueError(
+                f"forecasts must have one row per origin of frame(data), {len(origins)}; "
+                f"received {len(values)}. For the steps after data (frame_future's row), "
+                "pass future."
+            )
+        rows = (window + np.arange(len(origins)) * stride)[:, None] + np.arange(horizon)
+        times = data.index[rows.ravel()].rename(time_name)
+        return forecast_table(values, columns, times, origins)
 
     # ---------------------------------------------------------------- private
     def _settings(self, data):

@@ -14,7 +14,8 @@ real future: the 14 days after the data, from the plan for them alone.
 
 Writes under ``--out-dir`` (default ``outputs/retail``): ``metrics.json`` (MAE
 overall, on promotion days and on holidays; the interval's coverage),
-``forecast.png`` (the 14 days after the data: forecast, band, plan) and
+``next_days.csv`` (the forecast of the 14 days after the data, median and
+interval, indexed by date), ``forecast.png`` (the 14 days after the data: forecast, band, plan) and
 ``attention_map.png`` (which past days each forecast day attended to, for the
 test window that forecasts Christmas).
 
@@ -132,14 +133,20 @@ def main(argv=None):
     }
 
     # The real future: the 14 days after the data, from their plan alone.
+    # forecast_frame labels the forecast arrays with the days they forecast.
     X_next = framer.frame_future(data, future[PLANNED])
-    next_forecast = forecaster.predict(X_next)[0]
-    results["next_days_mae"] = float(np.abs(next_forecast - future["sales"].to_numpy()).mean())
+    median = framer.forecast_frame(forecaster.predict(X_next), data, future)
+    band = framer.forecast_frame(
+        forecaster.predict_quantiles(X_next), data, future, quantiles=forecaster.quantiles
+    )
+    next_days = median.join(band.drop(columns="horizon_step"))
+    next_days.to_csv(args.out_dir / "next_days.csv")
+    results["next_days_mae"] = float((next_days["sales"] - future["sales"]).abs().mean())
     (args.out_dir / "metrics.json").write_text(json.dumps(results, indent=2) + "\n")
     plot_future(
         data["sales"].iloc[-4 * args.horizon :],
-        next_forecast,
-        forecaster.predict_quantiles(X_next)[0],
+        next_days["sales"],
+        next_days[["sales_q0.1", "sales_q0.9"]].to_numpy(),
         future[PLANNED],
         future["sales"].to_numpy(),
         args.out_dir / "forecast.png",

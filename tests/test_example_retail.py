@@ -5,6 +5,8 @@ import json
 import math
 from pathlib import Path
 
+import pandas as pd
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "retail_sales_forecast.py"
 
 
@@ -14,8 +16,12 @@ def test_retail_sales_example_runs_and_writes_its_figures_and_plots(tmp_path):
     spec.loader.exec_module(example)
     tiny = ["--days", "300", "--window", "14", "--horizon", "7", "--test-days", "40"]
     results = example.main([*tiny, "--epochs", "2", "--units", "8", "--out-dir", str(tmp_path)])
-    for artefact in ["metrics.json", "forecast.png", "attention_map.png"]:
+    for artefact in ["metrics.json", "forecast.png", "attention_map.png", "next_days.csv"]:
         assert (tmp_path / artefact).stat().st_size > 0, artefact
+    next_days = pd.read_csv(tmp_path / "next_days.csv", index_col="date", parse_dates=True)
+    assert list(next_days.columns) == ["horizon_step", "sales", "sales_q0.1", "sales_q0.9"]
+    assert len(next_days) == 7 and next_days.index[0] > pd.Timestamp("2021-01-01")
+    assert (next_days["sales_q0.1"] <= next_days["sales_q0.9"]).all()
     assert json.loads((tmp_path / "metrics.json").read_text()) == results
     methods = {
         "forecaster with the plan",

@@ -132,6 +132,76 @@ def test_bad_known_future_values_at_predict_are_named(future, message):
         FRAMER.frame_future(data, future)
 
 
+# ------------------------------------------------------- forecasts as frames
+def test_forecast_frame_labels_each_backtest_step_with_its_origin_and_date():
+    data = _shop(40)
+    y = FRAMER.frame(data)[1]
+    forecasts = y + 0.5  # any (n, horizon) forecast
+    frame = FRAMER.forecast_frame(forecasts, data)
+    assert frame.index.names == ["origin", "date"]
+    assert list(frame.columns) == ["horizon_step", "sales"] and len(frame) == y.size
+    row = frame.iloc[3 * HORIZON + 2]  # origin 3, third step
+    assert row.name == (FRAMER.origins(data)[3], data.index[3 + WINDOW + 2])
+    assert row["horizon_step"] == 3 and row["sales"] == forecasts[3, 2]
+    # The time level holds the actual target's dates: join recovers y.
+    np.testing.assert_array_equal(
+        data["sales"].reindex(frame.index.get_level_values("date")), y.ravel()
+    )
+    # Stride, one step ahead (1-D forecasts) and an unnamed position index.
+    plain = data.reset_index(drop=True)
+    framer = ForecastFramer("sales", window=5, horizon=1, stride=4)
+    _, y1 = framer.frame(plain)
+    frame = framer.forecast_frame(y1, plain)
+    assert frame.index.names == ["origin", "time"]
+    assert list(frame.index.get_level_values("time")[:3]) == [5, 9, 13]
+    assert list(frame.index.get_level_values("origin")[:3]) == [4, 8, 12]
+
+
+def test_forecast_frame_after_the_data_is_indexed_by_the_plan_or_given_dates():
+    data = _shop(40)
+    plan = pd.DataFrame(
+        {"promo": [1.0, 0, 0, 1, 0]},
+        index=pd.date_range(data.index[-1] + pd.Timedelta("1D"), periods=HORIZON, name="date"),
+    )
+    forecast = np.arange(HORIZON, dtype=float)[None]
+    frame = FRAMER.forecast_frame(forecast, data, plan)
+    pd.testing.assert_index_equal(frame.index, plan.index)
+    np.testing.assert_array_equal(frame["sales"], forecast[0])
+    np.testing.assert_array_equal(frame["horizon_step"], np.arange(1, HORIZON + 1))
+    by_dates = FRAMER.forecast_frame(forecast, data, pd.DatetimeIndex(plan.index, name=None))
+    assert by_dates.index.name == "date"  # the time label keeps data's index name
+    quantiles = np.stack([forecast - 1, forecast + 1], axis=-1)
+    frame = FRAMER.forecast_frame(quantiles, data, plan, quantiles=(0.1, 0.9))
+    assert list(frame.columns) == ["horizon_step", "sales_q0.1", "sales_q0.9"]
+    np.testing.assert_array_equal(frame["sales_q0.9"], forecast[0] + 1)
+
+
+@pytest.mark.parametrize(
+    ("forecasts", "future", "quantiles", "message"),
+    [
+        (np.zeros((3, HORIZON)), None, None, r"one row per origin of frame\(data\), 22"),
+        (np.zeros((22, 2)), None, None, r"shape \(n, horizon\) with horizon = 5"),
+        (np.zeros((22, HORIZON, 2)), None, None, "pass quantiles=model.quantiles"),
+        (np.zeros((22, HORIZON, 2)), None, (0.1,), "2 quantiles per step"),
+        (np.zeros((22, HORIZON, 1)), None, (1.5,), "strictly between 0 and 1"),
+        ("high", None, None, "numeric array"),
+        (np.zeros((2, HORIZON)), "dates", None, "one row frame_future gives"),
+        (np.zeros((1, HORIZON)), [1, 2, 3, 4, 5], None, "a pandas Index"),
+        (np.zeros((1, HORIZON)), "short", None, "horizon = 5 steps"),
+        (np.zeros((1, HORIZON)), "past", None, "after data's last row"),
+    ],
+)
+def test_forecast_frame_refuses_forecasts_that_do_not_fit_by_name(
+    forecasts, future, quantiles, message
+):
+    data = _shop(40)
+    after = pd.date_range(data.index[-1] + pd.Timedelta("1D"), periods=HORIZON)
+    named = {"dates": after, "short": after[:3], "past": data.index[:HORIZON]}
+    future = named[future] if isinstance(future, str) else future
+    with pytest.raises((ValueError, TypeError), match=message):
+        FRAMER.forecast_frame(forecasts, data, future, quantiles=quantiles)
+
+
 # ------------------------------------------------------------- the forecaster
 def test_forecaster_reads_both_inputs_and_explains_the_window(fitted):
     forecaster, data = fitted
