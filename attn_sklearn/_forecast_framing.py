@@ -266,8 +266,8 @@ class ForecastFramer(BaseEstimator):
         2024-01-08             2    7.0
         """
         _, window, horizon, stride = self._settings(data)
-        values = forecast_array(forecasts, horizon, quantiles)
         columns = column_names(self.target, quantiles)
+        values = forecast_array(forecasts, horizon, quantiles)
         time_name = data.index.name or "time"
         if future is not None:
             if len(values) != 1:

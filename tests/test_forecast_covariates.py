@@ -184,6 +184,7 @@ def test_forecast_frame_after_the_data_is_indexed_by_the_plan_or_given_dates():
         (np.zeros((22, HORIZON, 2)), None, None, "pass quantiles=model.quantiles"),
         (np.zeros((22, HORIZON, 2)), None, (0.1,), "2 quantiles per step"),
         (np.zeros((22, HORIZON, 1)), None, (1.5,), "strictly between 0 and 1"),
+        (np.zeros((22, HORIZON, 3)), None, "0.5", "sequence of levels"),
         ("high", None, None, "numeric array"),
         (np.zeros((2, HORIZON)), "dates", None, "one row frame_future gives"),
         (np.zeros((1, HORIZON)), [1, 2, 3, 4, 5], None, "a pandas Index"),
