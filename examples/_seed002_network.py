@@ -26,10 +26,12 @@ The seed shows the layers only. What it leaves out is chosen here (``SEED_NETWOR
   since zero is a real value once scaled, so that is the value masked.
 """
 
+# attn_sklearn before keras: TensorFlow then loads without its start-up log lines.
+from attn_sklearn import MASK_VALUE
+
+# isort: split
 import keras
 from keras import ops
-
-from attn_sklearn import MASK_VALUE
 
 SEED_NETWORK = {"dropout": 0.2, "batch_size": 32, "max_epochs": 100, "patience": 15}
 

@@ -29,6 +29,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: files only
 
+# attn_sklearn before keras: TensorFlow then loads without its start-up log lines.
+import attn_sklearn  # noqa: F401
+
+# isort: split
 import keras
 import matplotlib.pyplot as plt
 import numpy as np

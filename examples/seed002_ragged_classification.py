@@ -63,7 +63,10 @@ import matplotlib
 matplotlib.use("Agg")  # headless: files only
 # Seed 002's network lives next to this file; it is found however this file is run or loaded.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# attn_sklearn before keras (imported by _seed002_network): TensorFlow then loads quietly.
+import attn_sklearn  # noqa: F401
 
+# isort: split
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd

@@ -1,8 +1,10 @@
 """Importing and using the package prints nothing, unless the user asked TensorFlow to talk."""
 
+import ast
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 SCRIPT = """
 import numpy as np
@@ -65,4 +67,40 @@ for n in (1, 5, 17, 48):
     search.predict(X[:n])
 """
     result = _run(code)
+    assert result.stderr == ""
+
+
+def _first_import_line(tree, packages):
+    """Line of the first top-level import of one of ``packages`` (``None`` if none)."""
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name.split(".")[0] in packages for name in names):
+            return node.lineno
+    return None
+
+
+def test_examples_and_benchmarks_load_tensorflow_through_the_package():
+    # Importing keras or TensorFlow first prints their start-up log lines, which
+    # attn_sklearn silences only when it is the one that loads them.
+    root = Path(__file__).resolve().parents[1]
+    for script in sorted([*root.glob("examples/*.py"), *root.glob("benchmarks/*.py")]):
+        tree = ast.parse(script.read_text())
+        first_tensorflow = _first_import_line(tree, {"keras", "tensorflow"})
+        if first_tensorflow is None:
+            continue
+        # A sibling module counts when it imports attn_sklearn before keras itself.
+        first_package = _first_import_line(tree, {"attn_sklearn"})
+        assert first_package is not None and first_package < first_tensorflow, script.name
+
+
+def test_an_example_that_uses_keras_directly_prints_no_tensorflow_log():
+    example = Path(__file__).resolve().parents[1] / "examples" / "seed001_sine_forecast.py"
+    result = subprocess.run(
+        [sys.executable, str(example), "--help"], capture_output=True, text=True, check=True
+    )
     assert result.stderr == ""
