@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from ._forecast_output import column_names, forecast_array, forecast_table, future_index
+from ._forecast_output import (
+    column_names,
+    forecast_array,
+    forecast_table,
+    future_index,
+    starts_after,
+)
 from ._validation import check_int, check_numeric_columns
 
 PAST_FIELD = "past"
@@ -183,11 +189,7 @@ class ForecastFramer(BaseEstimator):
             )
         ahead = _windows(self._values(future, columns["known_future"], "future"), [0], horizon)
         _check_time_order(future, "future")
-        try:
-            after = bool(future.index[0] > data.index[-1])
-        except TypeError:  # e.g. positions against timestamps
-            after = False
-        if not after:
+        if not starts_after(future.index, data.index[-1]):
             raise ValueError(
                 f"future must be indexed by the steps after data's last row ({data.index[-1]}); "
                 f"received a first row at {future.index[0]!r}."

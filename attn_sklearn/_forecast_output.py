@@ -84,13 +84,17 @@ def future_index(future, horizon, last):
         raise ValueError(
             f"future must label the horizon = {horizon} steps forecast; received {len(index)}."
         )
-    try:
-        after = bool(index.is_monotonic_increasing and index.is_unique and index[0] > last)
-    except TypeError:  # e.g. positions against timestamps
-        after = False
-    if not after:
+    if not (index.is_monotonic_increasing and index.is_unique and starts_after(index, last)):
         raise ValueError(
             f"future must label increasing steps after data's last row ({last}); received "
             f"labels from {index[0]!r} to {index[-1]!r}."
         )
     return index
+
+
+def starts_after(index, last):
+    """Whether ``index``'s first label comes after ``last`` (False when they do not compare)."""
+    try:
+        return bool(index[0] > last)
+    except TypeError:  # e.g. positions against timestamps
+        return False

@@ -15,9 +15,9 @@ real future: the 14 days after the data, from the plan for them alone.
 Writes under ``--out-dir`` (default ``outputs/retail``): ``metrics.json`` (MAE
 overall, on promotion days and on holidays; the interval's coverage),
 ``next_days.csv`` (the forecast of the 14 days after the data, median and
-interval, indexed by date), ``forecast.png`` (the 14 days after the data: forecast, band, plan) and
-``attention_map.png`` (which past days each forecast day attended to, for the
-test window that forecasts Christmas).
+interval, indexed by date), ``forecast.png`` (those 14 days: forecast, band,
+plan) and ``attention_map.png`` (which past days each forecast day attended
+to, for the test window that forecasts Christmas).
 
 Run ``python examples/retail_sales_forecast.py --help`` for options.
 """
