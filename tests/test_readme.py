@@ -1,4 +1,7 @@
-"""The README's Python snippets run as written, each in a fresh interpreter, and print."""
+"""The Python snippets of the README and of docs/choosing_settings.md run as written.
+
+Each runs in a fresh interpreter and must print, and write nothing to stderr.
+"""
 
 import os
 import re
@@ -8,16 +11,32 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENTS = {
+    "snippet": ROOT / "README.md",
+    "choosing_settings": ROOT / "docs" / "choosing_settings.md",
+}
+
+
+def _snippets(path):
+    return re.findall(r"```python\n(.*?)```", path.read_text(), flags=re.DOTALL)
+
+
+SNIPPETS = _snippets(DOCUMENTS["snippet"])
+ALL_SNIPPETS = [
+    pytest.param(code, id=f"{name}{i}")
+    for name, path in DOCUMENTS.items()
+    for i, code in enumerate(_snippets(path))
+]
 
 
 def test_the_readme_has_snippets():
     assert len(SNIPPETS) >= 4
+    assert _snippets(DOCUMENTS["choosing_settings"])
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("code", SNIPPETS, ids=[f"snippet{i}" for i in range(len(SNIPPETS))])
+@pytest.mark.parametrize("code", ALL_SNIPPETS)
 def test_snippet_runs_as_written_and_prints(code, tmp_path):
     # As in a fresh shell: no TensorFlow log level chosen, matplotlib headless.
     env = {k: v for k, v in os.environ.items() if "TF_CPP_MIN_LOG_LEVEL" not in k}
