@@ -51,6 +51,20 @@ def test_seed001_sine_forecast(tmp_path):
     assert len(logged["history"]["loss"]) == results["epochs_trained"]
     # 300 observations -> 290 windows, of which the last 20% are held out.
     assert len(pd.read_csv(tmp_path / "predictions/val_predictions.csv")) == 290 - int(0.8 * 290)
+    assert "seed_script" not in results and "fit_time_ratio" not in results
+
+
+def test_seed001_compares_with_the_seed_script_like_for_like(tmp_path):
+    example = _load("seed001_sine_forecast")
+    flags = ["--n-samples", "300", "--window", "10", "--epochs", "2", "--compare-seed"]
+    results = example.main([*flags, "--output-dir", str(tmp_path)])
+    seed = results["seed_script"]
+    assert all(_finite(seed[k]) for k in ("mse", "mae", "r2", "fit_seconds"))
+    # The seed script checkpoints as the seed did, so both timed fits write models.
+    for name in ("seed_script_best.keras", "seed_script_final.keras"):
+        assert (tmp_path / "models" / name).stat().st_size > 0, name
+    ratio = results["attn_sklearn"]["fit_seconds"] / seed["fit_seconds"]
+    assert results["fit_time_ratio"] == pytest.approx(ratio)
 
 
 @pytest.mark.parametrize("compare_seed", [False, True], ids=["alone", "compare-seed"])
