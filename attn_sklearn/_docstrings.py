@@ -65,8 +65,10 @@ default="multiplicative"
     "patience": """patience : int or None, default=15
         Epochs without improvement of the monitored loss before training stops
         and the best weights are restored; the learning rate is halved after
-        ``patience // 3`` such epochs. ``None`` trains for all ``epochs`` at a
-        constant learning rate.""",
+        ``patience // 3`` such epochs. Early stopping watches from epoch
+        ``patience`` on, so a fit runs at least ``2 * patience`` epochs (or all
+        ``epochs``) and never keeps the weights of its first ``patience``
+        epochs. ``None`` trains for all ``epochs`` at a constant learning rate.""",
     "class_weight": """class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn.""",
     "callbacks": """callbacks : list of keras.callbacks.Callback or None, default=None

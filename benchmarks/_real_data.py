@@ -202,15 +202,19 @@ def fit_and_predict(estimator, X_train, y_train, X_test):
 def training_length(estimator):
     """Epochs our network trained for, and its best by validation loss (restored), if any.
 
-    Early stopping (``restore_best_weights=True``) ends training ``patience`` epochs
-    after the best one and restores its weights. Peers: ``{}``.
+    Early stopping (``restore_best_weights=True``) watches from epoch ``patience``
+    on, ends training ``patience`` epochs after the best one it saw and restores
+    its weights. Peers: ``{}``.
     """
     final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
     history = getattr(final, "history_", None)
     if not history:
         return {}
-    monitored = history.get("val_loss") or history["loss"]
-    return {"epochs_trained": len(history["loss"]), "best_epoch": int(np.argmin(monitored)) + 1}
+    monitored = np.asarray(history.get("val_loss") or history["loss"])
+    # The epochs early stopping chose among: all of them when it ended before watching.
+    first = final.patience if final.patience and len(monitored) > final.patience else 0
+    best = first + int(np.argmin(monitored[first:])) + 1
+    return {"epochs_trained": len(monitored), "best_epoch": best}
 
 
 def warm_up(data, methods, seeds, args, build_fn, warm_rows):
@@ -277,8 +281,9 @@ def settings(args):
 
 
 # ------------------------------------------------------------------- main
-def main(name, doc, argv, *, presets, loader, methods, classes, scores, warm_rows, reference,
-         report):
+def main(
+    name, doc, argv, *, presets, loader, methods, classes, scores, warm_rows, reference, report
+):
     """A benchmark end to end: options, every method on every data set, ``report``, JSON.
 
     ``presets`` is ``(full, quick)``; ``loader`` names the ``aeon.datasets``

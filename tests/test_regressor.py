@@ -6,6 +6,7 @@ import threading
 import time
 
 import joblib
+import keras
 import numpy as np
 import pytest
 from sklearn.base import clone, is_regressor
@@ -253,3 +254,23 @@ def test_fit_does_not_modify_inputs(regression_data, fast_params):
     AttentionLSTMRegressor(**fast_params).fit(X32, y).predict(X32)
     np.testing.assert_array_equal(X32, X_before)
     np.testing.assert_array_equal(y, y_before)
+
+
+class _FirstEpochLooksBest(keras.callbacks.Callback):
+    """Rewrites the validation loss so that epoch 0 scores best and every later epoch worse."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["val_loss"] = 0.0 if epoch == 0 else float(epoch)
+
+
+def test_early_stopping_never_keeps_the_first_patience_epochs(regression_data):
+    # A hold-out of a few rows can score the untrained first epoch best. Early
+    # stopping watches from epoch `patience` on: it picks epoch `patience` (the
+    # best it saw) and stops `patience` epochs later, instead of stopping at
+    # epoch `patience` and restoring epoch 0.
+    X, y = regression_data
+    reg = AttentionLSTMRegressor(
+        units=4, epochs=20, patience=3, callbacks=[_FirstEpochLooksBest()], random_state=0
+    )
+    reg.fit(X, y)
+    assert len(reg.history_["loss"]) == 2 * 3 + 1
