@@ -211,7 +211,8 @@ def training_length(estimator):
     if not history:
         return {}
     monitored = np.asarray(history.get("val_loss") or history["loss"])
-    # The epochs early stopping chose among: all of them when it ended before watching.
+    # The epochs early stopping chose among. A fit that ended before it watched restored
+    # nothing; its best epoch is then reported over all epochs, for information.
     first = final.patience if final.patience and len(monitored) > final.patience else 0
     best = first + int(np.argmin(monitored[first:])) + 1
     return {"epochs_trained": len(monitored), "best_epoch": best}
