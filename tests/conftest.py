@@ -31,3 +31,10 @@ def classification_data():
     X = rng.normal(size=(60, 8, 2))
     y = np.array(["low", "mid", "high"])[np.digitize(X[:, 2, 0], [-0.4, 0.4])]
     return X, y
+
+
+def pytest_collection_modifyitems(config, items):
+    # pytest-xdist (--dist loadscope) hands modules to workers in collection order.
+    # The README snippets are one module of several minutes: run it first, so that it
+    # does not end the run on one worker while the other waits.
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/test_readme.py::"))
