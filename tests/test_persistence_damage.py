@@ -29,6 +29,7 @@ from attn_sklearn import (
     load,
 )
 from attn_sklearn._persistence import _estimator_state
+from attn_sklearn._persistence_checks import _ADDED_PARAMS
 from attn_sklearn._persistence_json import encode
 from attn_sklearn.datasets import make_multimodal_sequences
 
@@ -275,9 +276,8 @@ def _as_read(document):
     read = copy.deepcopy(document)
     if not isinstance(read, dict):
         return read
-    params = read.get("params")
-    if isinstance(params, dict) and "score_from" not in params:
-        params["score_from"] = "states"
+    if isinstance(read.get("params"), dict):
+        read["params"] = {**_ADDED_PARAMS, **read["params"]}  # as load's check_params
     return read
 
 
