@@ -10,8 +10,7 @@ wrapper (say ``keras.wrappers``) stays local to this module:
 * the ``target_encoder`` slot: an object fitted on ``y`` that encodes it for
   the network and decodes the network's outputs (defined by each estimator).
 
-Everything else is ours, because scikeras' versions do not fit a
-scikit-learn citizen on current versions:
+Everything else is ours: scikeras' versions do not fit a scikit-learn citizen today:
 
 * ``fit`` reads top to bottom: validate once, encode, build, train;
 * parameters come from the ``__init__`` signature (scikit-learn's rule), not
@@ -39,7 +38,7 @@ import numpy as np
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
 from ._architectures import NETWORK_CONSTRAINTS, resolve_score_from
@@ -50,7 +49,7 @@ from ._keras_files import model_from_bytes, model_to_bytes
 from ._masking import real_steps
 from ._persistence import register_estimator, save_estimator
 from ._tensorflow import no_retracing_warnings
-from ._training import training_callbacks
+from ._training import resolve_patience, training_callbacks
 from ._validation import check_sequences
 
 
@@ -85,6 +84,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         "X_ndim_",
         "n_step_features_in_",
         "history_",
+        "patience_",
         "feature_names_in_",
     )
 
@@ -101,7 +101,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "patience": [Interval(Integral, 1, None, closed="left"), None],
+        "patience": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
         "callbacks": [list, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -233,6 +233,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         sample_weight = np.asarray(sample_weight, np.float32)
         train, val = self._validation_split(y)
         monitor = "val_loss" if val is not None else "loss"
+        self.patience_ = resolve_patience(self.patience, len(rows[train]), int(self.batch_size))
         gather_x = row_gatherer(X)
         batches = training_batches(
             gather_x,
@@ -255,7 +256,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
                 initial_epoch=initial_epoch,
                 callbacks=training_callbacks(
                     self.callbacks,
-                    patience=self.patience,
+                    patience=self.patience_,
                     learning_rate=float(self.learning_rate),
                     monitor=monitor,
                 ),

@@ -112,7 +112,7 @@ default="additive"
         Fraction of the windows, taken from the end (windows are assumed to
         be in time order), held out to monitor early stopping. ``0``
         monitors the training loss instead.
-    %(patience)s
+    %(patience_auto)s
     %(runtime_parameters)s
 
     Attributes
@@ -121,6 +121,8 @@ default="additive"
         The fitted network (float32).
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``), on standardised targets.
+    patience_ : int or None
+        The patience the fit used: ``patience``, with ``"auto"`` decided.
     n_features_in_ : int
         ``X.shape[1]`` seen in ``fit`` (the window length).
     n_timesteps_in_ : int
@@ -200,7 +202,7 @@ default="additive"
         epochs=100,
         batch_size=32,
         validation_fraction=0.1,
-        patience=15,
+        patience="auto",
         callbacks=None,
         random_state=None,
         verbose=0,

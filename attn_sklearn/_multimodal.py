@@ -111,6 +111,8 @@ default="additive"
         row's outputs do not depend on the other rows passed with it.
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``).
+    patience_ : int or None
+        The patience the fit used: ``patience``, with ``"auto"`` decided.
     n_features_in_ : int
         Number of time steps seen in ``fit``, as for the other estimators
         (``X.shape[1]`` of every modality). Only 2-D plain ``X`` must keep

@@ -47,8 +47,9 @@ _MAX_SEED = 2**31 - 1
 # Parameters added after files were first written, with the value that rebuilds those files'
 # networks: before score_from, the pooling scored the LSTM states.
 _ADDED_PARAMS = {"score_from": "states"}
-# Fitted attributes added later, with the value files written before them mean.
-_ADDED_FITTED = {"n_future_features_in_": 0}
+# Fitted attributes added later, with the value files written before them mean
+# (patience_: their patience parameter, then always an int or None).
+_ADDED_FITTED = {"n_future_features_in_": 0, "patience_": "params['patience']"}
 
 
 def _check_keys(field, mapping, expected, optional=()):
@@ -296,6 +297,18 @@ def check_target_encoder(cls, state, fitted):
     return out
 
 
+def _fitted_patience(estimator, fitted):
+    """``patience_``: the patience if fixed; files written before it mean the parameter."""
+    patience, value = estimator.patience, fitted.get("patience_", estimator.patience)
+    if patience == "auto":
+        if "patience_" not in fitted:
+            raise StateError("fitted is missing the field 'patience_'.")
+        return _int("fitted['patience_']", value)
+    if value is not patience and not (is_int(value) and is_int(patience) and value == patience):
+        raise invalid("fitted['patience_']", f"params['patience'], {patience!r}", value)
+    return patience
+
+
 def check_state(state, registry):
     """Check a parsed ``estimator.json``, every field, before anything is fitted or loaded.
 
@@ -313,6 +326,7 @@ def check_state(state, registry):
         raise StateError("estimator.json is nested too deeply to be an estimator file.") from exc
     estimator = check_params(cls, parts["params"])
     fitted = check_fitted(cls, parts["fitted"])
+    fitted["patience_"] = _fitted_patience(estimator, parts["fitted"])
     if "encoders_" in fitted:
         estimator.modalities_ = fitted["modalities_"]  # what _resolve_encoders reads
         check_encoder_choice(estimator, fitted["encoders_"])

@@ -127,6 +127,8 @@ default="additive"
         rows passed with it.
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``), on standardised targets.
+    patience_ : int or None
+        The patience the fit used: ``patience``, with ``"auto"`` decided.
     n_features_in_ : int
         ``X.shape[1]`` seen in ``fit`` (the number of time steps).
     X_ndim_ : int

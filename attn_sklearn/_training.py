@@ -1,6 +1,34 @@
 """The callbacks of a fit: the user's, then learning-rate halving and early stopping."""
 
+import math
+
 import keras
+
+# patience="auto": wait about this many gradient steps without improvement, counted in
+# whole epochs between these bounds. Small data (up to 24 batches an epoch) keep 15
+# epochs; larger data wait fewer epochs, each of many more steps.
+AUTO_PATIENCE_STEPS = 350
+AUTO_PATIENCE_EPOCHS = (5, 15)
+
+
+def resolve_patience(patience, n_train, batch_size):
+    """The patience, in epochs, that a fit on ``n_train`` rows uses ("auto" decided).
+
+    ``"auto"`` counts about ``AUTO_PATIENCE_STEPS`` gradient steps: 15 epochs on
+    up to 24 batches an epoch (768 rows at batch 32), fewer on more, at least 5.
+
+    Examples
+    --------
+    >>> [resolve_patience("auto", n, 32) for n in (36, 768, 1404, 100_000)]
+    [15, 15, 8, 5]
+    >>> resolve_patience(10, 100_000, 32), resolve_patience(None, 36, 32)
+    (10, None)
+    """
+    if patience != "auto":
+        return None if patience is None else int(patience)
+    steps_per_epoch = max(1, math.ceil(n_train / batch_size))
+    low, high = AUTO_PATIENCE_EPOCHS
+    return min(high, max(low, math.ceil(AUTO_PATIENCE_STEPS / steps_per_epoch)))
 
 
 def training_callbacks(callbacks, *, patience, learning_rate, monitor):

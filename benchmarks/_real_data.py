@@ -202,9 +202,9 @@ def fit_and_predict(estimator, X_train, y_train, X_test):
 def training_length(estimator):
     """Epochs our network trained for, and its best by validation loss (restored), if any.
 
-    Early stopping (``restore_best_weights=True``) watches from epoch ``patience``
-    on, ends training ``patience`` epochs after the best one it saw and restores
-    its weights. Peers: ``{}``.
+    Early stopping (``restore_best_weights=True``) watches from epoch ``patience_``
+    (the patience the fit used) on, ends training ``patience_`` epochs after the best
+    one it saw and restores its weights. Peers: ``{}``.
     """
     final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
     history = getattr(final, "history_", None)
@@ -213,7 +213,8 @@ def training_length(estimator):
     monitored = np.asarray(history.get("val_loss") or history["loss"])
     # The epochs early stopping chose among. A fit that ended before it watched restored
     # nothing; its best epoch is then reported over all epochs, for information.
-    first = final.patience if final.patience and len(monitored) > final.patience else 0
+    patience = final.patience_
+    first = patience if patience and len(monitored) > patience else 0
     best = first + int(np.argmin(monitored[first:])) + 1
     return {"epochs_trained": len(monitored), "best_epoch": best}
 

@@ -271,13 +271,15 @@ def test_every_field_of_estimator_json_is_checked(kind, saved, tmp_path, data):
 
 
 def _as_read(document):
-    """``document`` as ``load`` reads it: a parameter added in a later version and
-    missing from the file takes the value that files written before it mean."""
+    """``document`` as ``load`` reads it: a parameter or fitted attribute added in a
+    later version and missing from the file takes the value files written before it mean."""
     read = copy.deepcopy(document)
     if not isinstance(read, dict):
         return read
     if isinstance(read.get("params"), dict):
         read["params"] = {**_ADDED_PARAMS, **read["params"]}  # as load's check_params
+        if isinstance(read.get("fitted"), dict) and "patience" in read["params"]:
+            read["fitted"].setdefault("patience_", read["params"]["patience"])
     return read
 
 
@@ -298,6 +300,9 @@ _BAD_FIELDS = [
     (_CLF, ("fitted", "X_ndim_"), 4, r"fitted\['X_ndim_'\] must be 2 or 3"),
     (_CLF, ("fitted", "n_step_features_in_"), 3, "model.keras must be a network with one input"),
     (_CLF, ("fitted", "history_"), {"loss": [1]}, r"history_'\]\['loss'\]\[0\] must be a finite"),
+    (_CLF, ("fitted", "patience_"), 5, r"fitted\['patience_'\] must be params\['patience'\], 15"),
+    (_CLF, ("fitted", "patience_"), 15.0, r"fitted\['patience_'\] must be params\['patience'\]"),
+    (_CLF, ("params", "patience"), None, r"fitted\['patience_'\] must be params\['patience'\], No"),
     (_CLF, ("target_encoder", "classes"), {"__ndarray__": ["a", "b"], "dtype": "<U1"}, "equal"),
     (_CLF, ("seed",), 2**31, r"seed must be an integer in \[0, 2147483647\]"),
     (_CLF, ("class",), "Pipeline", "class must be one of"),
@@ -345,6 +350,28 @@ def test_a_file_written_before_score_from_loads_with_state_scores(tmp_path):
     loaded = load(old)
     assert loaded.get_params()["score_from"] == "states"
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_a_file_written_before_patience_was_recorded_loads_with_its_parameter(tmp_path):
+    X = np.random.default_rng(1).normal(size=(30, 5, 2))
+    y = X[:, -1, 0]
+    reg = AttentionLSTMRegressor(**FAST, patience=7).fit(X, y)
+    members = _members(reg.save(tmp_path / "now.attn"))
+    document = json.loads(members["estimator.json"])
+    assert document["fitted"]["patience_"] == 7
+    del document["fitted"]["patience_"]
+    old = tmp_path / "old.attn"
+    old.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
+    assert load(old).patience_ == 7
+    # "auto" came with patience_: a file with the one must hold the other.
+    document["params"]["patience"] = "auto"
+    auto = tmp_path / "auto.attn"
+    auto.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
+    with pytest.raises(ValueError, match="fitted is missing the field 'patience_'"):
+        load(auto)
+    document["fitted"]["patience_"] = 9
+    auto.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
+    assert load(auto).patience_ == 9
 
 
 # ------------------------------------------------------------------ the archive

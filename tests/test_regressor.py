@@ -239,6 +239,7 @@ def test_shape_changes_at_predict_are_rejected(regression_data, fast_params):
         ("batch_size", "32"),
         ("validation_fraction", 1.0),
         ("patience", 0),
+        ("patience", "soon"),
     ],
 )
 def test_invalid_hyperparameters_are_named(param, value, regression_data):
@@ -274,3 +275,28 @@ def test_early_stopping_never_keeps_the_first_patience_epochs(regression_data):
     )
     reg.fit(X, y)
     assert len(reg.history_["loss"]) == 2 * 3 + 1
+
+
+@pytest.mark.parametrize(("n_rows", "expected"), [(40, 15), (400, 5)])
+def test_auto_patience_counts_gradient_steps(n_rows, expected):
+    # 10 % held out, batches of 4: 9 batches an epoch wait 15 epochs (the cap);
+    # 90 batches an epoch would wait 4 (350 steps), raised to the floor of 5.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(n_rows, 3)), rng.normal(size=n_rows)
+    reg = AttentionLSTMRegressor(
+        units=2,
+        epochs=40,
+        batch_size=4,
+        patience="auto",
+        callbacks=[_FirstEpochLooksBest()],
+        random_state=0,
+    ).fit(X, y)
+    assert reg.patience_ == expected
+    # Early stopping used it: it watched from epoch patience_ and stopped patience_ later.
+    assert len(reg.history_["loss"]) == 2 * expected + 1
+
+
+def test_fixed_patience_is_kept_as_given(regression_data, fast_params):
+    X, y = regression_data
+    assert AttentionLSTMRegressor(**fast_params).fit(X, y).patience_ == 15
+    assert AttentionLSTMRegressor(**{**fast_params, "patience": None}).fit(X, y).patience_ is None
