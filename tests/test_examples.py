@@ -23,11 +23,14 @@ def _finite(value):
     return isinstance(value, float | int) and math.isfinite(value)
 
 
-def test_seed001_sine_forecast(tmp_path):
+@pytest.mark.parametrize("estimator", ["regressor", "forecaster"])
+def test_seed001_sine_forecast(tmp_path, estimator):
     example = _load("seed001_sine_forecast")
-    results = example.main(
-        ["--n-samples", "300", "--window", "10", "--epochs", "2", "--output-dir", str(tmp_path)]
-    )
+    flags = ["--n-samples", "300", "--window", "10", "--epochs", "2", "--estimator", estimator]
+    results = example.main([*flags, "--output-dir", str(tmp_path)])
+    assert results["estimator"] == f"AttentionLSTM{estimator.title()}"
+    # 232 training windows: 8 batches an epoch, so "auto" (the forecaster's) waits 15.
+    assert results["patience_used"] == 15
     for artefact in [
         "logs/training_logs.json",
         "models/best_model.keras",
