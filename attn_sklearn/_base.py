@@ -84,6 +84,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         "X_ndim_",
         "n_step_features_in_",
         "history_",
+        "validation_fraction_",
         "patience_",
         "feature_names_in_",
     )
@@ -228,9 +229,9 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
     def _train(self, X, rows, y, sample_weight, *, epochs, initial_epoch):
         """Run Keras' training loop on ``X[rows]``; ``history_`` restarts with epoch 0."""
         y = self.target_encoder_.transform(y)
-        if sample_weight is None:
-            sample_weight = np.ones(len(y), dtype=np.float32)
-        sample_weight = np.asarray(sample_weight, np.float32)
+        weights = np.ones(len(y)) if sample_weight is None else sample_weight
+        sample_weight = np.asarray(weights, np.float32)
+        self.validation_fraction_ = self._held_out_fraction(y)
         train, val = self._validation_split(y)
         monitor = "val_loss" if val is not None else "loss"
         self.patience_ = resolve_patience(self.patience, len(rows[train]), int(self.batch_size))
@@ -267,11 +268,6 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
             self.history_ = {}
         for key, values in history.history.items():
             self.history_.setdefault(key, []).extend(float(v) for v in values)
-
-    def _n_validation(self, n_rows):
-        """Rows held out for early stopping: none when too few remain to train on."""
-        n_val = int(np.floor(self.validation_fraction * n_rows))
-        return n_val if 0 < n_val < n_rows else 0
 
     # ------------------------------------------------------------ subclass hooks
     def _check_sequences(self, X, *, reset):

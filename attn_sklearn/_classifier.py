@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.model_selection import StratifiedShuffleSplit
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
@@ -15,6 +15,10 @@ from sklearn.utils.validation import check_array, column_or_1d
 from ._architectures import NetworkSpec, build_attention_lstm
 from ._base import SequenceEstimatorBase
 from ._docstrings import fill_doc
+from ._training import n_held_out
+
+# validation_fraction="auto" holds out this fraction when it gives two rows per class.
+AUTO_VALIDATION_FRACTION = 0.1
 
 
 def _is_weight(value):
@@ -56,6 +60,7 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
 
     _parameter_constraints: ClassVar[dict] = {
         **SequenceEstimatorBase._parameter_constraints,
+        "validation_fraction": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
     _fitted_attributes: ClassVar[tuple] = (*SequenceEstimatorBase._fitted_attributes, "classes_")
@@ -182,9 +187,20 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
                 f"expected labels among {self.classes_.tolist()}."
             )
 
+    def _held_out_fraction(self, y):
+        """``validation_fraction``; "auto": 10 %, or none below two held-out rows per class.
+
+        Two rows of a class cannot rank epochs: on the small benchmark sets
+        early stopping on them chose noise (see Choosing settings).
+        """
+        if self.validation_fraction != "auto":
+            return float(self.validation_fraction)
+        enough = np.floor(AUTO_VALIDATION_FRACTION * len(y)) >= 2 * len(self.classes_)
+        return AUTO_VALIDATION_FRACTION if enough else 0.0
+
     def _validation_split(self, y):
         """Stratified, shuffled hold-out: data sorted by class must not leave a class out."""
-        n_val = self._n_validation(len(y))
+        n_val = n_held_out(self.validation_fraction_, len(y))
         if n_val == 0:
             return slice(None), None
         labels = y.ravel()
@@ -232,9 +248,12 @@ default="additive"
         %(attention_choices)s
     %(attention_options)s
     %(training_parameters)s
-    validation_fraction : float, default=0.1
+    validation_fraction : float or "auto", default="auto"
         Fraction of the rows held out, stratified by class, to monitor early
-        stopping. ``0`` monitors the training loss instead.
+        stopping. ``0`` monitors the training loss instead. ``"auto"`` holds
+        out 10 %, or nothing when 10 % would be fewer than two rows per class
+        (under 20 rows per class on average): so few rows rank epochs by
+        chance. ``validation_fraction_`` is the fraction the fit used.
     %(patience)s
     %(class_weight)s
     %(runtime_parameters)s
@@ -249,6 +268,9 @@ default="additive"
         rows passed with it.
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``).
+    validation_fraction_ : float
+        The fraction of the rows held out: ``validation_fraction``, with
+        ``"auto"`` decided.
     patience_ : int or None
         The patience the fit used: ``patience``, with ``"auto"`` decided.
     n_features_in_ : int
@@ -299,7 +321,7 @@ default="additive"
         learning_rate=3e-3,
         epochs=100,
         batch_size=32,
-        validation_fraction=0.1,
+        validation_fraction="auto",
         patience=15,
         class_weight=None,
         callbacks=None,

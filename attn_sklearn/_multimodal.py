@@ -89,9 +89,12 @@ default="additive"
     conv_filters : tuple of int, default=(8, 16)
         Filters of the successive convolutions of the ``"conv"`` encoder.
     %(training_parameters)s
-    validation_fraction : float, default=0.1
+    validation_fraction : float or "auto", default="auto"
         Fraction of the rows held out, stratified by class, to monitor early
-        stopping. ``0`` monitors the training loss instead.
+        stopping. ``0`` monitors the training loss instead. ``"auto"`` holds
+        out 10 %, or nothing when 10 % would be fewer than two rows per class
+        (under 20 rows per class on average): so few rows rank epochs by
+        chance. ``validation_fraction_`` is the fraction the fit used.
     %(patience)s
     %(class_weight)s
     %(runtime_parameters)s
@@ -111,6 +114,9 @@ default="additive"
         row's outputs do not depend on the other rows passed with it.
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``).
+    validation_fraction_ : float
+        The fraction of the rows held out: ``validation_fraction``, with
+        ``"auto"`` decided.
     patience_ : int or None
         The patience the fit used: ``patience``, with ``"auto"`` decided.
     n_features_in_ : int
@@ -181,7 +187,7 @@ default="additive"
         learning_rate=3e-3,
         epochs=100,
         batch_size=32,
-        validation_fraction=0.1,
+        validation_fraction="auto",
         patience=15,
         class_weight=None,
         callbacks=None,

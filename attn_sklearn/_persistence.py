@@ -25,8 +25,9 @@ import keras
 import numpy as np
 
 from ._keras_files import model_from_bytes, model_to_bytes
-from ._persistence_checks import FORMAT, FORMAT_VERSION, check_network, check_state
+from ._persistence_checks import FORMAT, FORMAT_VERSION, check_state
 from ._persistence_json import StateError, dumps, encode, loads
+from ._persistence_network import check_network
 
 _MODEL_MEMBER = "model.keras"
 _STATE_MEMBER = "estimator.json"

@@ -2,24 +2,16 @@
 
 :func:`check_state` turns the parsed ``estimator.json`` into an unfitted
 estimator with its parameters validated as ``fit`` validates them, plus the
-checked fitted attributes, target encoder state and seed. :func:`check_network`
-then checks the loaded network against them. Nothing here touches an existing
-object: a file that fails a check leaves no trace.
+checked fitted attributes, target encoder state and seed
+(``_persistence_network.check_network`` then checks the loaded network against
+them). Nothing here touches an existing object: a file that fails a check
+leaves no trace.
 """
 
 import math
 
 import numpy as np
 
-from ._architectures import (
-    SELF_ATTENTION_TYPES,
-    has_attention,
-    has_self_attention,
-    has_step_encoding,
-    resolve_score_from,
-)
-from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
-from ._forecast_network import forecasting_layers_problem
 from ._persistence_json import StateError, decode, invalid, show
 from ._validation import is_int
 
@@ -47,9 +39,13 @@ _MAX_SEED = 2**31 - 1
 # Parameters added after files were first written, with the value that rebuilds those files'
 # networks: before score_from, the pooling scored the LSTM states.
 _ADDED_PARAMS = {"score_from": "states"}
-# Fitted attributes added later, with the value files written before them mean
-# (patience_: their patience parameter, then always an int or None).
-_ADDED_FITTED = {"n_future_features_in_": 0, "patience_": "params['patience']"}
+# Fitted attributes added later, with the value files written before them mean (the
+# parameter, for choices a parameter "auto" may leave to fit: files before "auto").
+_ADDED_FITTED = {
+    "n_future_features_in_": 0,
+    "patience_": "params['patience']",
+    "validation_fraction_": "params['validation_fraction']",
+}
 
 
 def _check_keys(field, mapping, expected, optional=()):
@@ -297,16 +293,24 @@ def check_target_encoder(cls, state, fitted):
     return out
 
 
-def _fitted_patience(estimator, fitted):
-    """``patience_``: the patience if fixed; files written before it mean the parameter."""
-    patience, value = estimator.patience, fitted.get("patience_", estimator.patience)
-    if patience == "auto":
-        if "patience_" not in fitted:
-            raise StateError("fitted is missing the field 'patience_'.")
-        return _int("fitted['patience_']", value)
-    if value is not patience and not (is_int(value) and is_int(patience) and value == patience):
-        raise invalid("fitted['patience_']", f"params['patience'], {patience!r}", value)
-    return patience
+def _fraction(field, value):
+    if isinstance(value, float) and 0 <= value < 1:
+        return value
+    raise invalid(field, "a float in [0, 1)", value)
+
+
+def _fitted_choice(estimator, fitted, param, check):
+    """Fitted ``param + "_"``: the parameter, "auto" decided; absent from older files."""
+    name, given = f"{param}_", getattr(estimator, param)
+    if name not in fitted:
+        if given == "auto":
+            raise StateError(f"fitted is missing the field {name!r}.")
+        return given
+    value = fitted[name]
+    checked = None if value is None else check(f"fitted[{name!r}]", value)
+    if given != "auto" and checked != given:
+        raise invalid(f"fitted[{name!r}]", f"params[{param!r}], {given!r}", value)
+    return checked
 
 
 def check_state(state, registry):
@@ -326,7 +330,8 @@ def check_state(state, registry):
         raise StateError("estimator.json is nested too deeply to be an estimator file.") from exc
     estimator = check_params(cls, parts["params"])
     fitted = check_fitted(cls, parts["fitted"])
-    fitted["patience_"] = _fitted_patience(estimator, parts["fitted"])
+    for param, check in (("patience", _int), ("validation_fraction", _fraction)):
+        fitted[f"{param}_"] = _fitted_choice(estimator, parts["fitted"], param, check)
     if "encoders_" in fitted:
         estimator.modalities_ = fitted["modalities_"]  # what _resolve_encoders reads
         check_encoder_choice(estimator, fitted["encoders_"])
@@ -337,62 +342,3 @@ def check_state(state, registry):
         "target_encoder": check_target_encoder(cls, parts["target_encoder"], fitted),
         "seed": _int("seed", parts["seed"], 0, _MAX_SEED),
     }
-
-
-# ------------------------------------------------------------------ the network
-def _output_width(fitted, estimator):
-    if "classes_" in fitted:
-        return 1 if len(fitted["classes_"]) == 2 else len(fitted["classes_"])
-    levels = estimator._quantile_levels() if hasattr(estimator, "_quantile_levels") else None
-    return fitted["n_outputs_"] * (1 if levels is None else len(levels))
-
-
-def check_network(model, estimator, fitted):
-    """The loaded network takes the inputs and gives the outputs ``fitted`` describes.
-
-    Its attention layers must be those ``estimator``'s parameters build.
-    """
-    attention = estimator.attention
-    try:
-        inputs = {tensor.name: tuple(tensor.shape) for tensor in model.inputs}
-        outputs = [tuple(tensor.shape) for tensor in model.outputs]
-        weights = model.get_weights()
-    except Exception as exc:  # a model Keras loaded but cannot describe: not one of ours
-        raise StateError(f"model.keras holds a network without defined inputs: {exc}") from exc
-    if "modalities_" in fitted:
-        expected = {name: (None, None, *shape) for name, shape in fitted["modalities_"].items()}
-        what = "inputs named and shaped by fitted['modalities_']"
-    elif fitted.get("n_future_features_in_"):
-        expected = {
-            PAST_FIELD: (None, None, fitted["n_step_features_in_"]),
-            FUTURE_FIELD: (None, fitted["n_outputs_"], fitted["n_future_features_in_"]),
-        }
-        what = "the windows and the known-future covariates of the forecast steps"
-    else:
-        name = next(iter(inputs), "sequence")
-        expected = {name: (None, None, fitted["n_step_features_in_"])}
-        what = "one input of shape (None, None, n_step_features_in_)"
-    if inputs != expected:
-        raise invalid("model.keras", f"a network with {what}: {expected}", inputs)
-    width = _output_width(fitted, estimator)
-    if outputs != [(None, width)]:
-        raise invalid("model.keras", f"a network with one output of shape (None, {width})", outputs)
-    # explain() reads the attention layers: they must be the ones `attention` builds.
-    layers = (has_attention(model), has_self_attention(model))
-    if layers != (attention != "none", attention in SELF_ATTENTION_TYPES):
-        raise StateError(
-            f"model.keras: the network's attention layers do not match attention={attention!r}."
-        )
-    score_from = resolve_score_from(estimator.score_from, fitted["n_step_features_in_"])
-    if has_step_encoding(model) != (attention != "none" and score_from == "inputs"):
-        raise StateError(
-            "model.keras: the network's attention scores do not come from what "
-            f"score_from={estimator.score_from!r} says for {fitted['n_step_features_in_']} "
-            "values per step."
-        )
-    if hasattr(estimator, "normalize"):
-        problem = forecasting_layers_problem(model, estimator, fitted["n_timesteps_in_"])
-        if problem:
-            raise StateError(f"model.keras: {problem}")
-    if not all(np.all(np.isfinite(w)) for w in weights):
-        raise StateError("model.keras: the network's weights hold NaN or infinity.")

@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_array
 from ._architectures import NetworkSpec, build_attention_lstm
 from ._base import SequenceEstimatorBase
 from ._docstrings import fill_doc
+from ._training import n_held_out
 
 
 class _TargetStandardizer(TransformerMixin, BaseEstimator):
@@ -80,9 +81,12 @@ class _SequenceRegressorBase(RegressorMixin, SequenceEstimatorBase):
                 f"y has {n_outputs} outputs, but the estimator was fitted with {self.n_outputs_}."
             )
 
+    def _held_out_fraction(self, y):
+        return float(self.validation_fraction)
+
     def _validation_split(self, y):
         """Hold out the last rows: the future must not train the model that is judged on it."""
-        n_val = self._n_validation(len(y))
+        n_val = n_held_out(self.validation_fraction_, len(y))
         if n_val == 0:
             return slice(None), None
         cut = len(y) - n_val
@@ -127,6 +131,9 @@ default="additive"
         rows passed with it.
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``), on standardised targets.
+    validation_fraction_ : float
+        The fraction of the rows held out: ``validation_fraction``, with
+        ``"auto"`` decided.
     patience_ : int or None
         The patience the fit used: ``patience``, with ``"auto"`` decided.
     n_features_in_ : int

@@ -31,6 +31,12 @@ def resolve_patience(patience, n_train, batch_size):
     return min(high, max(low, math.ceil(AUTO_PATIENCE_STEPS / steps_per_epoch)))
 
 
+def n_held_out(fraction, n_rows):
+    """Rows held out for early stopping: none when too few remain to train on."""
+    n_val = int(fraction * n_rows)
+    return n_val if 0 < n_val < n_rows else 0
+
+
 def training_callbacks(callbacks, *, patience, learning_rate, monitor):
     """Keras callbacks for one fit, the user's ``callbacks`` first.
 

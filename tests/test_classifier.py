@@ -250,6 +250,25 @@ def test_early_stopping_split_is_stratified_on_sorted_data(imbalanced, weighted_
     assert np.sum(held_out == "rare") == 2
 
 
+@pytest.mark.parametrize(
+    ("n_per_class", "validation_fraction", "expected"),
+    [(12, "auto", 0.0), (20, "auto", 0.1), (12, 0.1, 0.1), (20, 0.0, 0.0)],
+)
+def test_auto_validation_fraction_holds_out_two_rows_per_class_or_none(
+    n_per_class, validation_fraction, expected
+):
+    # 3 classes: 10 % of 36 rows is 3 rows (one per class), too few to rank epochs;
+    # 10 % of 60 is 6, two per class. A given fraction is used as given.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3 * n_per_class, 5, 2))
+    y = np.repeat(["a", "b", "c"], n_per_class)
+    params = {**FAST, "epochs": 1, "validation_fraction": validation_fraction}
+    clf = AttentionLSTMClassifier(**params).fit(X, y)
+    assert clf.validation_fraction_ == expected
+    assert ("val_loss" in clf.history_) == (expected > 0)
+    assert AttentionLSTMClassifier().validation_fraction == "auto"
+
+
 def test_clone_and_pickle_round_trips(models):
     clf, X, y = models("linear")
     expected = clf.predict_proba(X)
@@ -312,6 +331,7 @@ def _with_nan():
         (_seqs(), np.array([0, 1] * 3), {"class_weight": {0: 1.0, 7: 2.0}}, "not in class_weight"),
         (_seqs(), np.array([0, 1] * 3), {"class_weight": {0: 1.0, 1: -2.0}}, "finite numbers >= 0"),
         (_seqs(), np.array([0, 1] * 3), {"class_weight": {0: np.nan}}, "finite numbers >= 0"),
+        (_seqs(), np.array([0, 1] * 3), {"validation_fraction": "half"}, "'validation_fraction"),
     ],
 )
 def test_bad_input_gets_a_clear_error(X, y, params, match):

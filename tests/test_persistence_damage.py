@@ -278,8 +278,9 @@ def _as_read(document):
         return read
     if isinstance(read.get("params"), dict):
         read["params"] = {**_ADDED_PARAMS, **read["params"]}  # as load's check_params
-        if isinstance(read.get("fitted"), dict) and "patience" in read["params"]:
-            read["fitted"].setdefault("patience_", read["params"]["patience"])
+        for param in ("patience", "validation_fraction"):
+            if isinstance(read.get("fitted"), dict) and param in read["params"]:
+                read["fitted"].setdefault(f"{param}_", read["params"][param])
     return read
 
 
@@ -301,7 +302,14 @@ _BAD_FIELDS = [
     (_CLF, ("fitted", "n_step_features_in_"), 3, "model.keras must be a network with one input"),
     (_CLF, ("fitted", "history_"), {"loss": [1]}, r"history_'\]\['loss'\]\[0\] must be a finite"),
     (_CLF, ("fitted", "patience_"), 5, r"fitted\['patience_'\] must be params\['patience'\], 15"),
-    (_CLF, ("fitted", "patience_"), 15.0, r"fitted\['patience_'\] must be params\['patience'\]"),
+    (_CLF, ("fitted", "patience_"), 15.0, r"fitted\['patience_'\] must be an integer >= 1"),
+    (_CLF, ("fitted", "validation_fraction_"), 1.0, r"validation_fraction_'\] must be a float in"),
+    (
+        _REG,
+        ("fitted", "validation_fraction_"),
+        0.0,
+        r"must be params\['validation_fraction'\], 0.1",
+    ),
     (_CLF, ("params", "patience"), None, r"fitted\['patience_'\] must be params\['patience'\], No"),
     (_CLF, ("target_encoder", "classes"), {"__ndarray__": ["a", "b"], "dtype": "<U1"}, "equal"),
     (_CLF, ("seed",), 2**31, r"seed must be an integer in \[0, 2147483647\]"),

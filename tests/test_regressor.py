@@ -240,6 +240,7 @@ def test_shape_changes_at_predict_are_rejected(regression_data, fast_params):
         ("validation_fraction", 1.0),
         ("patience", 0),
         ("patience", "soon"),
+        ("validation_fraction", "auto"),  # "auto" is the classifiers': it counts classes
     ],
 )
 def test_invalid_hyperparameters_are_named(param, value, regression_data):
@@ -296,7 +297,10 @@ def test_auto_patience_counts_gradient_steps(n_rows, expected):
     assert len(reg.history_["loss"]) == 2 * expected + 1
 
 
-def test_fixed_patience_is_kept_as_given(regression_data, fast_params):
+def test_fixed_patience_and_hold_out_are_kept_as_given(regression_data, fast_params):
     X, y = regression_data
-    assert AttentionLSTMRegressor(**fast_params).fit(X, y).patience_ == 15
+    reg = AttentionLSTMRegressor(**fast_params).fit(X, y)
+    assert reg.patience_ == 15 and reg.validation_fraction_ == fast_params.get(
+        "validation_fraction", 0.1
+    )
     assert AttentionLSTMRegressor(**{**fast_params, "patience": None}).fit(X, y).patience_ is None
