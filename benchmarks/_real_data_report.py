@@ -64,10 +64,11 @@ def common_notes(args, datasets):
         + (
             f" except {our_params(args)}"
             if our_params(args)
-            else " (100 epochs at most, early stopping with patience 15 on a 10 % hold-out)"
+            else " (100 epochs at most, early stopping with patience 15 on a 10 % hold-out; "
+            "the classifier holds out none when 10 % is under two rows per class)"
         )
-        + "; 'epochs (best)': epochs it trained for and the best one by validation loss, whose "
-        "weights it restored (means over seeds).",
+        + "; 'epochs (best)': epochs it trained for and the best one by the loss early "
+        "stopping watched, whose weights it restored (means over seeds).",
         f"MiniRocket: {args.n_kernels} kernels, n_jobs=1.",
     ]
     padded = [n for n, e in datasets.items() if e["methods"]["minirocket"]["input"] == "padded"]

@@ -14,8 +14,9 @@ scored on the same test split; nothing is tuned per data set.
 
 * ours: ``make_pipeline(SequencePadder(), SequenceScaler(),
   AttentionLSTMClassifier(random_state=s))`` at the estimator's defaults
-  (100 epochs at most, early stopping on a stratified 10 % hold-out with
-  patience 15), for every seed ``s`` of ``--seeds`` (0, 1, 2).
+  (100 epochs at most, early stopping with patience 15 on a stratified 10 %
+  hold-out, or on the training loss when 10 % is under two rows per class),
+  for every seed ``s`` of ``--seeds`` (0, 1, 2).
   ``SequenceMasker()`` goes after the padder only when a data set holds NaN.
 * MiniRocket: ``aeon``'s ``MiniRocketClassifier(n_kernels=10_000,
   random_state=s, n_jobs=1)`` (its own ridge classifier with
@@ -53,7 +54,6 @@ MiniRocket kernels.
 
 Needs aeon (``pip install ".[bench]"``).
 """
-
 
 import numpy as np
 from _common import fmt
