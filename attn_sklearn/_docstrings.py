@@ -73,8 +73,9 @@ default="multiplicative"
         ``epochs``) and never keeps the weights of its first ``patience``
         epochs. ``"auto"`` waits about 350 gradient steps, in whole epochs: 15
         on up to 768 training rows at ``batch_size=32`` (24 batches an epoch),
-        fewer on more rows (8 on 1,400), at least 5. ``None`` trains for all ``epochs`` at a
-        constant learning rate. ``patience_`` is the patience the fit used.""",
+        fewer on more rows (8 on 1,400), at least 5. ``None`` trains for all
+        ``epochs`` at a constant learning rate. ``patience_`` is the patience
+        the fit used.""",
     "class_weight": """class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn.""",
     "callbacks": """callbacks : list of keras.callbacks.Callback or None, default=None

@@ -122,8 +122,7 @@ default="additive"
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``), on standardised targets.
     validation_fraction_ : float
-        The fraction of the rows held out: ``validation_fraction``, with
-        ``"auto"`` decided.
+        The fraction of the rows held out (``validation_fraction``).
     patience_ : int or None
         The patience the fit used: ``patience``, with ``"auto"`` decided.
     n_features_in_ : int

@@ -82,6 +82,7 @@ class _SequenceRegressorBase(RegressorMixin, SequenceEstimatorBase):
             )
 
     def _held_out_fraction(self, y):
+        """``validation_fraction``, as given: the regressors have no "auto"."""
         return float(self.validation_fraction)
 
     def _validation_split(self, y):
@@ -132,8 +133,7 @@ default="additive"
     history_ : dict of str to list of float
         Per-epoch ``"loss"`` (and ``"val_loss"``), on standardised targets.
     validation_fraction_ : float
-        The fraction of the rows held out: ``validation_fraction``, with
-        ``"auto"`` decided.
+        The fraction of the rows held out (``validation_fraction``).
     patience_ : int or None
         The patience the fit used: ``patience``, with ``"auto"`` decided.
     n_features_in_ : int

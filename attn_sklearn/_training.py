@@ -1,4 +1,4 @@
-"""The callbacks of a fit: the user's, then learning-rate halving and early stopping."""
+"""How a fit trains: rows held out, patience, callbacks (user's, halving, early stopping)."""
 
 import math
 
