@@ -195,7 +195,7 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
         """
         if self.validation_fraction != "auto":
             return float(self.validation_fraction)
-        enough = np.floor(AUTO_VALIDATION_FRACTION * len(y)) >= 2 * len(self.classes_)
+        enough = n_held_out(AUTO_VALIDATION_FRACTION, len(y)) >= 2 * len(self.classes_)
         return AUTO_VALIDATION_FRACTION if enough else 0.0
 
     def _validation_split(self, y):
