@@ -39,13 +39,8 @@ _MAX_SEED = 2**31 - 1
 # Parameters added after files were first written, with the value that rebuilds those files'
 # networks: before score_from, the pooling scored the LSTM states.
 _ADDED_PARAMS = {"score_from": "states"}
-# Fitted attributes added later, with the value files written before them mean (the
-# parameter, for choices a parameter "auto" may leave to fit: files before "auto").
-_ADDED_FITTED = {
-    "n_future_features_in_": 0,
-    "patience_": "params['patience']",
-    "validation_fraction_": "params['validation_fraction']",
-}
+# Fitted attributes added later, with the value files written before them mean.
+_ADDED_FITTED = {"n_future_features_in_": 0}
 
 
 def _check_keys(field, mapping, expected, optional=()):
@@ -68,6 +63,17 @@ def _int(field, value, minimum=1, maximum=None):
         bound = f" in [{minimum}, {maximum}]" if maximum is not None else f" >= {minimum}"
         raise invalid(field, f"an integer{bound}", value)
     return int(value)
+
+
+def _fraction(field, value):
+    if isinstance(value, float) and 0 <= value < 1:
+        return value
+    raise invalid(field, "a float in [0, 1)", value)
+
+
+# Parameters that may say "auto", with the check of the fitted ``<name>_`` that fit
+# decided. Files written before "auto" lack those attributes: they mean the parameter.
+_FITTED_CHOICES = {"patience": _int, "validation_fraction": _fraction}
 
 
 def _version(field, value):
@@ -199,7 +205,8 @@ def _feature_names(value, n_features):
 def check_fitted(cls, fitted):
     """The file's fitted attributes of ``cls``: names, types, shapes and agreement."""
     declared = cls._fitted_attributes
-    optional = (_OPTIONAL_FITTED | _ADDED_FITTED.keys()) & set(declared)
+    added = _ADDED_FITTED.keys() | {f"{param}_" for param in _FITTED_CHOICES}
+    optional = (_OPTIONAL_FITTED | added) & set(declared)
     required = [name for name in declared if name not in optional]
     _check_keys("fitted", fitted, required, optional=optional)
     multimodal = "modalities_" in declared
@@ -293,12 +300,6 @@ def check_target_encoder(cls, state, fitted):
     return out
 
 
-def _fraction(field, value):
-    if isinstance(value, float) and 0 <= value < 1:
-        return value
-    raise invalid(field, "a float in [0, 1)", value)
-
-
 def _fitted_choice(estimator, fitted, param, check):
     """Fitted ``param + "_"``: the parameter, "auto" decided; absent from older files."""
     name, given = f"{param}_", getattr(estimator, param)
@@ -330,7 +331,7 @@ def check_state(state, registry):
         raise StateError("estimator.json is nested too deeply to be an estimator file.") from exc
     estimator = check_params(cls, parts["params"])
     fitted = check_fitted(cls, parts["fitted"])
-    for param, check in (("patience", _int), ("validation_fraction", _fraction)):
+    for param, check in _FITTED_CHOICES.items():
         fitted[f"{param}_"] = _fitted_choice(estimator, parts["fitted"], param, check)
     if "encoders_" in fitted:
         estimator.modalities_ = fitted["modalities_"]  # what _resolve_encoders reads

@@ -29,7 +29,7 @@ from attn_sklearn import (
     load,
 )
 from attn_sklearn._persistence import _estimator_state
-from attn_sklearn._persistence_checks import _ADDED_PARAMS
+from attn_sklearn._persistence_checks import _ADDED_PARAMS, _FITTED_CHOICES
 from attn_sklearn._persistence_json import encode
 from attn_sklearn.datasets import make_multimodal_sequences
 
@@ -278,7 +278,7 @@ def _as_read(document):
         return read
     if isinstance(read.get("params"), dict):
         read["params"] = {**_ADDED_PARAMS, **read["params"]}  # as load's check_params
-        for param in ("patience", "validation_fraction"):
+        for param in _FITTED_CHOICES:
             if isinstance(read.get("fitted"), dict) and param in read["params"]:
                 read["fitted"].setdefault(f"{param}_", read["params"][param])
     return read
