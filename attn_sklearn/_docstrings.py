@@ -7,6 +7,18 @@ in. Parameters whose default or meaning differ between estimators
 class, ``attention`` around the shared ``%(attention_choices)s`` description.
 """
 
+# What patience means; the estimators differ only in its default.
+_PATIENCE = """Epochs without improvement of the monitored loss before training stops
+        and the best weights are restored; the learning rate is halved after
+        ``patience // 3`` such epochs. Early stopping watches from epoch
+        ``patience`` on, so a fit runs at least ``2 * patience`` epochs (or all
+        ``epochs``) and never keeps the weights of its first ``patience``
+        epochs. ``"auto"`` waits about 350 gradient steps, in whole epochs: 15
+        on up to 768 training rows at ``batch_size=32`` (24 batches an epoch),
+        fewer on more rows (8 on 1,400), at least 5. ``None`` trains for all
+        ``epochs`` at a constant learning rate. ``patience_`` is the patience
+        the fit used."""
+
 _FRAGMENTS = {
     "units": """units : int, default=64
         LSTM units per layer (and direction).""",
@@ -62,20 +74,10 @@ default="multiplicative"
         Maximum number of passes over the training data.""",
     "batch_size": """batch_size : int, default=32
         Mini-batch size.""",
-    "patience": """patience : int, "auto" or None, default=15
-        %(patience_meaning)s""",
-    "patience_auto": """patience : int, "auto" or None, default="auto"
-        %(patience_meaning)s""",
-    "patience_meaning": """Epochs without improvement of the monitored loss before training stops
-        and the best weights are restored; the learning rate is halved after
-        ``patience // 3`` such epochs. Early stopping watches from epoch
-        ``patience`` on, so a fit runs at least ``2 * patience`` epochs (or all
-        ``epochs``) and never keeps the weights of its first ``patience``
-        epochs. ``"auto"`` waits about 350 gradient steps, in whole epochs: 15
-        on up to 768 training rows at ``batch_size=32`` (24 batches an epoch),
-        fewer on more rows (8 on 1,400), at least 5. ``None`` trains for all
-        ``epochs`` at a constant learning rate. ``patience_`` is the patience
-        the fit used.""",
+    "patience": f"""patience : int, "auto" or None, default=15
+        {_PATIENCE}""",
+    "patience_auto": f"""patience : int, "auto" or None, default="auto"
+        {_PATIENCE}""",
     "class_weight": """class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn.""",
     "callbacks": """callbacks : list of keras.callbacks.Callback or None, default=None
@@ -115,11 +117,6 @@ _GROUPS = {
     "training_parameters": ("learning_rate", "epochs", "batch_size"),
     "runtime_parameters": ("callbacks", "random_state", "verbose"),
 }
-# The two patience defaults share their meaning.
-for _name in ("patience", "patience_auto"):
-    _FRAGMENTS[_name] = _FRAGMENTS[_name].replace(
-        "%(patience_meaning)s", _FRAGMENTS["patience_meaning"]
-    )
 _FRAGMENTS.update(
     {group: "\n    ".join(_FRAGMENTS[name] for name in names) for group, names in _GROUPS.items()}
 )

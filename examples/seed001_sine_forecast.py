@@ -130,8 +130,8 @@ def main(argv=None):
         keras.callbacks.ModelCheckpoint(best_path, monitor="val_loss", save_best_only=True),
         keras.callbacks.ModelCheckpoint(final_path, save_best_only=False),
     ]
-    estimator = {"regressor": AttentionLSTMRegressor, "forecaster": AttentionLSTMForecaster}
-    model = estimator[args.estimator](
+    estimators = {"regressor": AttentionLSTMRegressor, "forecaster": AttentionLSTMForecaster}
+    model = estimators[args.estimator](
         random_state=args.random_state, callbacks=callbacks, **overrides
     )
     start = time.perf_counter()
