@@ -89,7 +89,7 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
         meets a longer sequence).
     n_features_in_ : int
         Number of features per step.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature column names. Only defined when ``X`` was a DataFrame.
 
     Examples

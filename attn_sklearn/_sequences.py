@@ -134,9 +134,9 @@ class SequenceScaler(_PaddedDataMixin, ArrayOutputMixin, TransformerMixin, BaseE
 
     Attributes
     ----------
-    mean_ : ndarray of shape (n_step_features_in_,)
+    mean_ : ndarray of shape (`n_step_features_in_`,)
         Per-feature mean of the real steps (computed even when ``with_mean=False``).
-    scale_ : ndarray of shape (n_step_features_in_,)
+    scale_ : ndarray of shape (`n_step_features_in_`,)
         Per-feature standard deviation of the real steps (1 for constant
         features, all ones when ``with_std=False``).
     %(padded_input_attributes)s

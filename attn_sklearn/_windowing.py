@@ -58,12 +58,12 @@ class SlidingWindowTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator
     Attributes
     ----------
     n_features_in_ : int
-        Number of features seen during :term:`fit` (1 for 1-D input).
+        Number of features seen during ``fit`` (1 for 1-D input).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X`
+        Names of features seen during ``fit``. Defined only when `X`
         has feature names that are all strings.
     history_ : ndarray of shape (min(window - 1, n_steps), n_features)
-        The last rows seen in :term:`fit`, which ``history="fit"`` puts
+        The last rows seen in ``fit``, which ``history="fit"`` puts
         before the rows given to ``transform``.
 
     See Also
@@ -153,7 +153,7 @@ class SlidingWindowTransformer(ArrayOutputMixin, TransformerMixin, BaseEstimator
         Parameters
         ----------
         X : array-like of shape (n_steps,) or (n_steps, n_features)
-            Time-ordered observations with the features seen in :term:`fit`.
+            Time-ordered observations with the features seen in ``fit``.
 
         Returns
         -------

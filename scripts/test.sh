@@ -5,7 +5,9 @@
 # worker at a time so that module-scoped fitted models are fitted once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/venv.sh test
-"$PY" -m ruff check attn_sklearn tests examples benchmarks
+source scripts/venv.sh test,docs
+"$PY" -m ruff check attn_sklearn tests examples benchmarks docs
 "$PY" -m pytest -n "${TEST_WORKERS:-2}" --dist loadscope --doctest-modules --durations=30 \
     attn_sklearn tests "$@"
+# The documentation site, warning-free, its gallery in quick mode (what docs.sh builds).
+bash scripts/docs.sh
