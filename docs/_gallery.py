@@ -14,16 +14,29 @@ from sphinx_gallery.scrapers import figure_rst
 OUTPUTS = Path(__file__).resolve().parent / "_build" / "gallery_outputs"
 
 
+QUICK_NOTE = """
+.. note::
+
+   This site was built with ``scripts/docs.sh --quick``: the figures below come from a
+   run with the example's ``--quick`` settings (tiny data, a few epochs), not from the
+   settings the text describes.
+
+"""
+
+
+def _quick():
+    return os.environ.get("ATTN_DOCS_QUICK", "0") == "1"
+
+
 def _out_dir(script_path):
     return OUTPUTS / Path(script_path).stem
 
 
 def example_arguments(gallery_conf, script_vars):
-    """``sys.argv[1:]`` of an example: its output folder, and ``--quick`` unless a full build."""
+    """``sys.argv[1:]`` of an example: its output folder, and ``--quick`` in a quick build."""
     out = _out_dir(script_vars["src_file"])
     shutil.rmtree(out, ignore_errors=True)  # figures of an earlier build must not show up
-    quick = os.environ.get("ATTN_DOCS_QUICK", "1") != "0"
-    return ["--quick"] * quick + ["--out-dir", str(out)]
+    return ["--quick"] * _quick() + ["--out-dir", str(out)]
 
 
 def written_figures(block, block_vars, gallery_conf):
@@ -36,4 +49,9 @@ def written_figures(block, block_vars, gallery_conf):
         shutil.copyfile(written, target)
         shown.add(written)
         images.append(target)
-    return figure_rst(images, gallery_conf["src_dir"]) if images else ""
+    if not images:
+        return ""
+    rst = figure_rst(images, gallery_conf["src_dir"])
+    if _quick():
+        rst = QUICK_NOTE + rst
+    return rst

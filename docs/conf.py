@@ -48,7 +48,7 @@ myst_heading_anchors = 3
 myst_enable_extensions = ["colon_fence"]
 
 # The gallery runs every examples/plot_*.py as a script and shows the figures it writes.
-# ATTN_DOCS_QUICK=1 (scripts/docs.sh's default) passes --quick: tiny settings, minutes in all.
+# ATTN_DOCS_QUICK=1 (scripts/docs.sh --quick) passes --quick: tiny settings, a check only.
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",

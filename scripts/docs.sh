@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Set up a virtual environment with the package and its docs extra, then build the
 # documentation site into docs/_build/html, failing on any warning.
-# Usage: bash scripts/docs.sh [--full]
-#   default: the gallery runs each example with --quick (tiny settings, minutes in all);
-#   --full:  the examples at their own sizes (their figures as documented; an hour or more).
+# Usage: bash scripts/docs.sh [--quick]
+#   default:  the gallery runs every example at its own settings, so its figures are the
+#             documented ones (about MINUTES minutes on 2 cores);
+#   --quick:  each example with --quick (tiny settings, about a minute in all): a check
+#             that the site builds, whose gallery figures mean little (CI builds this).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-quick=1
+quick=0
 for arg in "$@"; do
     case "$arg" in
-        --full) quick=0 ;;
-        *) echo "usage: bash scripts/docs.sh [--full]" >&2; exit 2 ;;
+        --quick) quick=1 ;;
+        *) echo "usage: bash scripts/docs.sh [--quick]" >&2; exit 2 ;;
     esac
 done
 source scripts/venv.sh docs

@@ -9,5 +9,5 @@ source scripts/venv.sh test,docs
 "$PY" -m ruff check attn_sklearn tests examples benchmarks docs
 "$PY" -m pytest -n "${TEST_WORKERS:-2}" --dist loadscope --doctest-modules --durations=30 \
     attn_sklearn tests "$@"
-# The documentation site, warning-free, its gallery in quick mode (what docs.sh builds).
-bash scripts/docs.sh
+# The documentation site, warning-free, its gallery examples with tiny settings.
+bash scripts/docs.sh --quick
