@@ -3,7 +3,7 @@
 # documentation site into docs/_build/html, failing on any warning.
 # Usage: bash scripts/docs.sh [--quick]
 #   default:  the gallery runs every example at its own settings, so its figures are the
-#             documented ones (about MINUTES minutes on 2 cores);
+#             documented ones (13 minutes on 2 cores, nearly half of it the attention ablation);
 #   --quick:  each example with --quick (tiny settings, about a minute in all): a check
 #             that the site builds, whose gallery figures mean little (CI builds this).
 set -euo pipefail
