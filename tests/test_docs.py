@@ -20,15 +20,22 @@ PUBLIC_MODULES = [
 ]
 
 
+def _read_rst(page):
+    return (ROOT / "docs" / f"{page}.rst").read_text().splitlines()
+
+
 def _api_entries():
-    """``{module: names}`` listed in docs/api.rst under each ``currentmodule``."""
-    entries, module = {}, None
-    for line in (ROOT / "docs" / "api.rst").read_text().splitlines():
+    """``{module: names}`` the API pages list under each ``currentmodule``."""
+    entries, module, in_autosummary = {}, None, False
+    lines = [line for page in ["api", "api_mask_value"] for line in _read_rst(page)]
+    for line in lines:
+        if line and not line.startswith(" "):  # a directive or text ends an autosummary
+            in_autosummary = line.startswith(".. autosummary::")
         if match := re.match(r"\.\. currentmodule:: (\S+)", line):
             module = match[1]
         elif match := re.match(r"\.\. data:: (\w+)", line):
             entries.setdefault(module, set()).add(match[1])
-        elif re.match(r"   [A-Za-z_]\w*$", line) and module is not None:
+        elif in_autosummary and re.match(r"   [A-Za-z_]\w*$", line):
             entries.setdefault(module, set()).add(line.strip())
     return entries
 
