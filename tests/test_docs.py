@@ -57,18 +57,3 @@ def test_every_example_is_a_gallery_story_with_a_title():
         docstring = path.read_text().split('"""')[1].strip().splitlines()
         title, underline = docstring[0], docstring[1]
         assert set(underline) == {"="} and len(underline) == len(title), path.name
-
-
-def test_user_guide_code_runs_as_written():
-    # The concept pages' snippets (the tour's and the README's run in test_readme.py).
-    pages = ["conventions", "forecasting", "classification", "attention"]
-    blocks = [
-        (page, block)
-        for page in pages
-        for block in re.findall(
-            r"```python\n(.*?)```", (ROOT / "docs" / f"{page}.md").read_text(), flags=re.DOTALL
-        )
-    ]
-    assert blocks, "no snippets found"
-    for page, block in blocks:
-        exec(compile(block, f"docs/{page}.md", "exec"), {})

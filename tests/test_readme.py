@@ -1,4 +1,6 @@
-"""The Python snippets of the README and of docs/choosing_settings.md run as written.
+"""The Python snippets of the README and of the guide's pages run as written.
+
+(The tour's forecasting section runs in test_forecaster.py.)
 
 Each runs in a fresh interpreter and must print, and write nothing to stderr.
 """
@@ -15,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = {
     "snippet": ROOT / "README.md",
     "choosing_settings": ROOT / "docs" / "choosing_settings.md",
+    "classification": ROOT / "docs" / "classification.md",
 }
 
 
@@ -33,6 +36,7 @@ ALL_SNIPPETS = [
 def test_the_readme_has_snippets():
     assert len(SNIPPETS) >= 4
     assert _snippets(DOCUMENTS["choosing_settings"])
+    assert _snippets(DOCUMENTS["classification"])
 
 
 @pytest.mark.slow
