@@ -32,6 +32,8 @@ templates_path = ["_templates"]
 # API pages: one per public name, generated from the numpydoc docstrings.
 autosummary_generate = True
 autosummary_imported_members = True
+# Needed beside the class template's own options: without it, methods that inherit
+# Keras' Markdown docstrings (AttentionLayer.from_config) get documented and fail -W.
 autodoc_default_options = {"members": False, "inherited-members": False}
 autodoc_typehints = "none"  # the numpydoc "Parameters" sections say the types
 numpydoc_show_class_members = False  # the class template lists the methods itself
@@ -62,7 +64,6 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "abort_on_example_error": True,
-    "plot_gallery": "True",
     "within_subsection_order": "FileNameSortKey",
     "show_memory": False,
     "capture_repr": (),
@@ -77,6 +78,4 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
-html_static_path = []
 html_show_sourcelink = False
-nitpicky = False
