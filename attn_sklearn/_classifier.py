@@ -26,29 +26,50 @@ def _is_weight(value):
 
 
 class _LabelEncoder(TransformerMixin, BaseEstimator):
-    """Map labels to class indices and network outputs back to labels or probabilities."""
+    """Map labels to network targets, and network outputs back to labels or probabilities.
 
-    def __init__(self, classes):
+    ``one_vs_rest``: one sigmoid output per class, trained on one-hot targets;
+    otherwise one sigmoid (two classes) or a softmax over the classes.
+    """
+
+    def __init__(self, classes, one_vs_rest=False):
         self.classes = classes
+        self.one_vs_rest = one_vs_rest
 
     def fit(self, y):
         return self
 
     def transform(self, y):
         indices = np.searchsorted(self.classes, y)
+        if self.one_vs_rest:
+            return np.eye(len(self.classes), dtype=np.float32)[indices]
         if len(self.classes) == 2:
             return indices.astype(np.float32).reshape(-1, 1)
         return indices.astype(np.int32)
 
     def inverse_transform(self, outputs, return_proba=False):
         outputs = np.asarray(outputs, dtype=np.float64)
-        if len(self.classes) == 2:
+        if self.one_vs_rest:
+            # Each output is P(this class | x) against the rest; with exactly one class true,
+            # the class probabilities are proportional to the odds p / (1 - p).
+            p = np.clip(outputs, 1e-7, 1 - 1e-7)
+            odds = p / (1 - p)
+            proba = odds / odds.sum(axis=1, keepdims=True)
+        elif len(self.classes) == 2:
             proba = np.hstack([1.0 - outputs, outputs])
         else:
             proba = outputs / outputs.sum(axis=1, keepdims=True)
         if return_proba:
             return proba
         return self.classes[np.argmax(proba, axis=1)]
+
+
+def _class_indices(targets):
+    """Class index of each row of encoded targets (one-hot, a 0/1 column, or indices)."""
+    targets = np.asarray(targets)
+    if targets.ndim == 2 and targets.shape[1] > 1:
+        return targets.argmax(axis=1)
+    return targets.ravel().astype(int)
 
 
 class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
@@ -62,6 +83,7 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
         **SequenceEstimatorBase._parameter_constraints,
         "validation_fraction": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "one_vs_rest": ["boolean"],
     }
     _fitted_attributes: ClassVar[tuple] = (*SequenceEstimatorBase._fitted_attributes, "classes_")
 
@@ -72,7 +94,7 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
 
     @property
     def target_encoder(self):
-        return _LabelEncoder(self.classes_)
+        return _LabelEncoder(self.classes_, one_vs_rest=bool(self.one_vs_rest))
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one more epoch, keeping the current weights.
@@ -203,8 +225,8 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
         n_val = n_held_out(self.validation_fraction_, len(y))
         if n_val == 0:
             return slice(None), None
-        labels = y.ravel()
-        counts = np.bincount(labels.astype(int))
+        labels = _class_indices(y)
+        counts = np.bincount(labels)
         enough = counts.min() >= 2 and min(n_val, len(y) - n_val) >= len(counts)
         if enough:
             splitter = StratifiedShuffleSplit(n_splits=1, test_size=n_val, random_state=self._seed)
@@ -216,6 +238,12 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
 
     def _output_head(self):
         """``n_outputs``, output activation and loss for the fitted classes."""
+        if self.one_vs_rest:
+            return {
+                "n_outputs": len(self.classes_),
+                "output_activation": "sigmoid",
+                "loss": "binary_crossentropy",
+            }
         if len(self.classes_) == 2:
             return {"n_outputs": 1, "output_activation": "sigmoid", "loss": "binary_crossentropy"}
         return {
@@ -231,7 +259,8 @@ class AttentionLSTMClassifier(_SequenceClassifierBase):
 
     ``LSTM(units, return_sequences=True)`` (stacked ``n_layers`` times,
     optionally bidirectional) -> attention pooling over the real steps ->
-    ``Dense`` with a sigmoid (two classes) or softmax (more). Padded steps
+    ``Dense`` with a sigmoid (two classes) or softmax (more), or one sigmoid
+    per class with ``one_vs_rest=True``. Padded steps
     (every feature equal to :data:`~attn_sklearn.MASK_VALUE`, as written by
     :class:`~attn_sklearn.SequencePadder`) are invisible to the network: a
     sequence gets the same prediction however much padding it carries.
@@ -256,6 +285,7 @@ default="additive"
         chance. ``validation_fraction_`` is the fraction the fit used.
     %(patience)s
     %(class_weight)s
+    %(one_vs_rest)s
     %(runtime_parameters)s
 
     Attributes
@@ -324,6 +354,7 @@ default="additive"
         validation_fraction="auto",
         patience=15,
         class_weight=None,
+        one_vs_rest=False,
         callbacks=None,
         random_state=None,
         verbose=0,
@@ -347,6 +378,7 @@ default="additive"
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.class_weight = class_weight
+        self.one_vs_rest = one_vs_rest
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose

@@ -80,6 +80,16 @@ default="multiplicative"
         {_PATIENCE}""",
     "class_weight": """class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn.""",
+    "one_vs_rest": """one_vs_rest : bool, default=False
+        Give every class its own sigmoid output, trained against the rest
+        (binary cross-entropy on one-hot targets), instead of one softmax
+        (one sigmoid for two classes). With a softmax a class can be
+        recognised by the absence of the other classes' evidence, and its
+        attention then points at no step in particular; one-vs-rest outputs
+        make every class find evidence of its own, so the weights point at it.
+        It can cost accuracy where a class is told by what it lacks (see
+        :doc:`/attention` for both measurements). Probabilities are the
+        outputs' odds ``p / (1 - p)``, normalised to sum to 1.""",
     "callbacks": """callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training (checkpoints, TensorBoard, ...).
         They are not saved by :meth:`save`.""",

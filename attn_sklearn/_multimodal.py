@@ -25,9 +25,9 @@ class MultimodalAttentionClassifier(_SequenceClassifierBase):
     step's values as they are; ``"conv"`` runs a small per-frame CNN over
     image modalities), the encodings are concatenated step by step, padded
     steps are masked, and the fused sequence goes through
-    ``LSTM(units, return_sequences=True)`` x ``n_layers`` -> self-attention ->
-    additive attention pooling -> ``Dense`` with a sigmoid (two classes) or
-    softmax.
+    ``LSTM(units, return_sequences=True)`` x ``n_layers`` -> attention
+    (additive pooling by default) -> ``Dense`` with a sigmoid (two classes) or
+    softmax, or one sigmoid per class with ``one_vs_rest=True``.
 
     It generalises a published image-sequence classifier (two stacked
     ``LSTM(64)``, self-attention, then a final ``LSTM(64)``). Here attention
@@ -97,6 +97,7 @@ default="additive"
         chance. ``validation_fraction_`` is the fraction the fit used.
     %(patience)s
     %(class_weight)s
+    %(one_vs_rest)s
     %(runtime_parameters)s
 
     Attributes
@@ -190,6 +191,7 @@ default="additive"
         validation_fraction="auto",
         patience=15,
         class_weight=None,
+        one_vs_rest=False,
         callbacks=None,
         random_state=None,
         verbose=0,
@@ -215,6 +217,7 @@ default="additive"
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.class_weight = class_weight
+        self.one_vs_rest = one_vs_rest
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose

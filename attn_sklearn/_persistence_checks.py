@@ -37,8 +37,9 @@ _OPTIONAL_FITTED = {"feature_names_in_"}
 _VERSIONS = ("attn_sklearn_version", "keras_version")
 _MAX_SEED = 2**31 - 1
 # Parameters added after files were first written, with the value that rebuilds those files'
-# networks: before score_from, the pooling scored the LSTM states.
-_ADDED_PARAMS = {"score_from": "states"}
+# networks: before score_from, the pooling scored the LSTM states; before one_vs_rest,
+# classifiers had one softmax (one sigmoid for two classes).
+_ADDED_PARAMS = {"score_from": "states", "one_vs_rest": False}
 # Fitted attributes added later, with the value files written before them mean.
 _ADDED_FITTED = {"n_future_features_in_": 0}
 
@@ -120,7 +121,8 @@ def _check_class_weight(class_weight):
 def check_params(cls, params):
     """An unfitted ``cls`` with the file's parameters, validated as ``fit`` validates them."""
     if isinstance(params, dict):
-        params = {**_ADDED_PARAMS, **params}
+        added = {k: v for k, v in _ADDED_PARAMS.items() if k in cls._get_param_names()}
+        params = {**added, **params}
     _check_keys("params", params, cls._get_param_names())
     if params["callbacks"] is not None:
         expected = "null (callbacks are never saved)"
@@ -271,15 +273,20 @@ def check_encoder_choice(estimator, encoders):
 
 
 # ------------------------------------------------------------------ target encoder and seed
-def check_target_encoder(cls, state, fitted):
+def check_target_encoder(estimator, state, fitted):
     """The target encoder's attributes: the classes, or the regressor's standardisation."""
-    if "classes_" in cls._fitted_attributes:
-        _check_keys("target_encoder", state, ["classes"])
+    if "classes_" in type(estimator)._fitted_attributes:
+        # Files written before one_vs_rest have no such field: their heads are not one-vs-rest.
+        _check_keys("target_encoder", state, ["classes"], optional=["one_vs_rest"])
         classes = state["classes"]
         same = isinstance(classes, np.ndarray) and classes.dtype == fitted["classes_"].dtype
         if not (same and np.array_equal(classes, fitted["classes_"])):
             raise invalid("target_encoder['classes']", "equal to fitted['classes_']", classes)
-        return {"classes": fitted["classes_"]}
+        one_vs_rest = bool(estimator.one_vs_rest)
+        if state.get("one_vs_rest", one_vs_rest) is not one_vs_rest:
+            expected = f"{one_vs_rest} (what params['one_vs_rest'] gives)"
+            raise invalid("target_encoder['one_vs_rest']", expected, state["one_vs_rest"])
+        return {"classes": fitted["classes_"], "one_vs_rest": one_vs_rest}
     _check_keys("target_encoder", state, ["ndim_", "mean_", "scale_"])
     n_outputs = fitted["n_outputs_"]
     ndim = _int("target_encoder['ndim_']", state["ndim_"], 1, 2)
@@ -340,6 +347,6 @@ def check_state(state, registry):
         "versions": versions,
         "estimator": estimator,
         "fitted": fitted,
-        "target_encoder": check_target_encoder(cls, parts["target_encoder"], fitted),
+        "target_encoder": check_target_encoder(estimator, parts["target_encoder"], fitted),
         "seed": _int("seed", parts["seed"], 0, _MAX_SEED),
     }

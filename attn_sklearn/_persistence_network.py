@@ -16,7 +16,9 @@ from ._persistence_json import StateError, invalid
 
 def _output_width(fitted, estimator):
     if "classes_" in fitted:
-        return 1 if len(fitted["classes_"]) == 2 else len(fitted["classes_"])
+        if len(fitted["classes_"]) == 2 and not estimator.one_vs_rest:
+            return 1
+        return len(fitted["classes_"])
     levels = estimator._quantile_levels() if hasattr(estimator, "_quantile_levels") else None
     return fitted["n_outputs_"] * (1 if levels is None else len(levels))
 
@@ -51,6 +53,14 @@ def check_network(model, estimator, fitted):
     width = _output_width(fitted, estimator)
     if outputs != [(None, width)]:
         raise invalid("model.keras", f"a network with one output of shape (None, {width})", outputs)
+    if "classes_" in fitted:
+        # A softmax and one-vs-rest sigmoids have the same width; the encoder reads them apart.
+        expected = "softmax" if width > 1 and not estimator.one_vs_rest else "sigmoid"
+        activation = getattr(model.get_layer("output").activation, "__name__", None)
+        if activation != expected:
+            raise invalid(
+                "model.keras", f"a classifier whose output activation is {expected}", activation
+            )
     # explain() reads the attention layers: they must be the ones `attention` builds.
     layers = (has_attention(model), has_self_attention(model))
     if layers != (attention != "none", attention in SELF_ATTENTION_TYPES):

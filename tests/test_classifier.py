@@ -63,6 +63,8 @@ def models():
         "linear": ([10, 2], {"attention": "linear", "class_weight": {10: 1.0, 2: 3.0}}),
         # binary, string labels, a deeper bidirectional network
         "bidirectional": (["yes", "no"], {"n_layers": 2, "bidirectional": True}),
+        # multiclass, one sigmoid output per class
+        "one_vs_rest": (["emu", "cat", "dog"], {"one_vs_rest": True}),
     }
     cache = {}
 
@@ -75,7 +77,7 @@ def models():
     return get
 
 
-CONFIGS = ["additive", "linear", "bidirectional"]
+CONFIGS = ["additive", "linear", "bidirectional", "one_vs_rest"]
 
 
 # ------------------------------------------------------------------ the classifier API
@@ -111,6 +113,23 @@ def test_labels_probabilities_and_score(models, name):
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
     assert (clf.n_timesteps_in_, clf.n_step_features_in_) == (N_STEPS, 2)
+
+
+def test_one_vs_rest_has_a_sigmoid_per_class_and_probabilities_from_their_odds(models):
+    clf, X, _ = models("one_vs_rest")
+    outputs = clf.model_.predict(X.astype("float32"), verbose=0).astype(np.float64)
+    assert outputs.shape == (len(X), 3)
+    assert clf.model_.get_layer("output").activation.__name__ == "sigmoid"
+    odds = outputs / (1 - outputs)
+    np.testing.assert_allclose(clf.predict_proba(X), odds / odds.sum(axis=1, keepdims=True), 1e-5)
+    # Trained on one-hot targets: the loss of the first epoch is the mean of 3 binary ones.
+    assert clf.history_["loss"][0] < np.log(3)
+    # Two classes get two outputs, one per class, not one sigmoid for both.
+    X2, y2 = _labelled_sequences(["yes", "no"])
+    binary = AttentionLSTMClassifier(**FAST, one_vs_rest=True).fit(X2, y2)
+    assert binary.model_.output_shape == (None, 2)
+    assert binary.predict_proba(X2).shape == (len(X2), 2)
+    assert set(binary.predict(X2)) <= {"yes", "no"}
 
 
 def test_numeric_labels_are_sorted_as_numbers(models):
@@ -332,6 +351,7 @@ def _with_nan():
         (_seqs(), np.array([0, 1] * 3), {"class_weight": {0: 1.0, 1: -2.0}}, "finite numbers >= 0"),
         (_seqs(), np.array([0, 1] * 3), {"class_weight": {0: np.nan}}, "finite numbers >= 0"),
         (_seqs(), np.array([0, 1] * 3), {"validation_fraction": "half"}, "'validation_fraction"),
+        (_seqs(), np.array([0, 1] * 3), {"one_vs_rest": "auto"}, "'one_vs_rest' parameter"),
     ],
 )
 def test_bad_input_gets_a_clear_error(X, y, params, match):

@@ -32,6 +32,8 @@ EXPECTED_FAILED_CHECKS = {
 ESTIMATORS = [
     AttentionLSTMRegressor(**SMALL),
     AttentionLSTMClassifier(**SMALL),
+    # Its other output head: one sigmoid per class, probabilities from their odds.
+    AttentionLSTMClassifier(**SMALL, one_vs_rest=True),
     AttentionLSTMForecaster(**SMALL),
     # One one-directional LSTM: the checks exercise the estimator's API, not its default
     # network, and a bidirectional one makes every fit about 1.5 times as slow.

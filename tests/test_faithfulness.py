@@ -175,6 +175,33 @@ def test_default_attention_finds_the_one_deciding_step_of_a_sequence():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("n_classes", "n_features", "seed"),
+    [(4, 3, 2), (2, 1, 1)],  # where a softmax told one class by the others' absence
+)
+def test_one_vs_rest_attention_finds_every_classs_own_deciding_step(n_classes, n_features, seed):
+    X, y, steps = make_sequence_classification(
+        600,
+        n_classes=n_classes,
+        n_features=n_features,
+        min_length=30,
+        max_length=30,
+        n_informative_steps=1,
+        noise=0.5,
+        random_state=seed,
+    )
+    X = np.stack(X)
+    clf = AttentionLSTMClassifier(score_from="inputs", one_vs_rest=True, random_state=seed)
+    clf.fit(X[:400], y[:400])
+    top = np.argmax(clf.explain(X[400:]), axis=1)
+    hit = np.array([step in planted for step, planted in zip(top, steps[400:], strict=True)])
+    for label in range(n_classes):
+        assert hit[y[400:] == label].mean() >= 0.8, label
+    _, drop_most, drop_random = _planted_hits(clf, X[400:], y[400:], steps[400:])
+    assert drop_most >= 3 * max(drop_random, 0.01)
+
+
+@pytest.mark.slow
 def test_default_multimodal_attention_finds_the_deciding_step():
     modalities, y, planted = make_multimodal_sequences(
         600, n_timesteps=8, n_planted_steps=1, random_state=0

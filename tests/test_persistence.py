@@ -39,11 +39,13 @@ def test_save_and_load_in_a_fresh_process_with_safe_mode(regression_data, fast_p
     np.testing.assert_array_equal(out[1:].T, reg.explain(X))
 
 
+@pytest.mark.parametrize("one_vs_rest", [False, True])
 def test_loaded_classifier_keeps_labels_params_and_history(
-    classification_data, fast_params, tmp_path
+    classification_data, fast_params, tmp_path, one_vs_rest
 ):
     X, y = classification_data
-    clf = AttentionLSTMClassifier(**fast_params, class_weight="balanced").fit(X, y)
+    params = {**fast_params, "class_weight": "balanced", "one_vs_rest": one_vs_rest}
+    clf = AttentionLSTMClassifier(**params).fit(X, y)
     loaded = load(clf.save(tmp_path / "clf.attn"))
     assert loaded.get_params() == clf.get_params()
     np.testing.assert_array_equal(loaded.classes_, clf.classes_)
@@ -51,6 +53,7 @@ def test_loaded_classifier_keeps_labels_params_and_history(
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     assert loaded.history_ == clf.history_
     assert loaded.n_step_features_in_ == 2
+    assert loaded.target_encoder_.one_vs_rest is one_vs_rest
 
 
 def test_save_before_fit_and_foreign_files_are_rejected(tmp_path):

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+import attn_sklearn
 from attn_sklearn import (
     AttentionLSTMClassifier,
     AttentionLSTMRegressor,
@@ -277,7 +278,10 @@ def _as_read(document):
     if not isinstance(read, dict):
         return read
     if isinstance(read.get("params"), dict):
-        read["params"] = {**_ADDED_PARAMS, **read["params"]}  # as load's check_params
+        estimator = getattr(attn_sklearn, str(read.get("class")), None)
+        names = estimator._get_param_names() if hasattr(estimator, "_get_param_names") else ()
+        added = {key: value for key, value in _ADDED_PARAMS.items() if key in names}
+        read["params"] = {**added, **read["params"]}  # as load's check_params
         for param in _FITTED_CHOICES:
             if isinstance(read.get("fitted"), dict) and param in read["params"]:
                 read["fitted"].setdefault(f"{param}_", read["params"][param])
@@ -312,6 +316,9 @@ _BAD_FIELDS = [
     ),
     (_CLF, ("params", "patience"), None, r"fitted\['patience_'\] must be params\['patience'\], No"),
     (_CLF, ("target_encoder", "classes"), {"__ndarray__": ["a", "b"], "dtype": "<U1"}, "equal"),
+    (_CLF, ("target_encoder", "one_vs_rest"), True, r"one_vs_rest'\] must be False \(what par"),
+    (_CLF, ("params", "one_vs_rest"), True, r"one_vs_rest'\] must be True \(what params"),
+    (_CLF, ("params", "one_vs_rest"), "yes", r"params: The 'one_vs_rest' parameter"),
     (_CLF, ("seed",), 2**31, r"seed must be an integer in \[0, 2147483647\]"),
     (_CLF, ("class",), "Pipeline", "class must be one of"),
     (_CLF, ("format_version",), 3, r"written by a newer attn_sklearn \(format 3\); this version"),
@@ -358,6 +365,28 @@ def test_a_file_written_before_score_from_loads_with_state_scores(tmp_path):
     loaded = load(old)
     assert loaded.get_params()["score_from"] == "states"
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_a_file_written_before_one_vs_rest_loads_with_its_softmax_head(tmp_path):
+    X = np.random.default_rng(1).normal(size=(30, 5, 2))
+    y = np.arange(30) % 3
+    clf = AttentionLSTMClassifier(**FAST).fit(X, y)
+    members = _members(clf.save(tmp_path / "now.attn"))
+    document = json.loads(members["estimator.json"])
+    del document["params"]["one_vs_rest"], document["target_encoder"]["one_vs_rest"]
+    old = tmp_path / "old.attn"
+    old.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
+    loaded = load(old)
+    assert loaded.get_params()["one_vs_rest"] is False
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # A one-vs-rest network under a file that says softmax is refused, not misread.
+    ovr = AttentionLSTMClassifier(**FAST, one_vs_rest=True).fit(X, y)
+    members = _members(ovr.save(tmp_path / "ovr.attn"))
+    members["estimator.json"] = json.dumps(document).encode()
+    wrong = tmp_path / "wrong.attn"
+    wrong.write_bytes(_zip(members))
+    with pytest.raises(ValueError, match="output activation is softmax"):
+        load(wrong)
 
 
 def test_a_file_written_before_patience_was_recorded_loads_with_its_parameter(tmp_path):
