@@ -40,6 +40,7 @@ NETWORK_CONSTRAINTS = {
     "residual": ["boolean"],
     "layer_norm": ["boolean"],
     "score_from": [StrOptions(set(SCORE_SOURCES))],
+    "entropy_penalty": [Interval(Real, 0, None, closed="left")],
 }
 
 
@@ -93,6 +94,9 @@ class NetworkSpec:
     point at a step long after the one that decided the prediction; scores
     from the step itself cannot.
 
+    ``entropy_penalty`` weighs a penalty on the normalised entropy of the
+    pooling weights (see :class:`~attn_sklearn.layers.AttentionPooling`).
+
     ``residual`` adds the self-attention output back to its input (a
     Transformer-style residual connection) and ``layer_norm`` normalises the
     sequence fed to the pooling; both only change ``"self"`` and
@@ -113,6 +117,7 @@ class NetworkSpec:
     residual: bool = False
     layer_norm: bool = False
     score_from: str = "inputs"
+    entropy_penalty: float = 0.0
 
     @classmethod
     def from_estimator(cls, estimator):
@@ -133,6 +138,7 @@ class NetworkSpec:
             residual=bool(estimator.residual),
             layer_norm=bool(estimator.layer_norm),
             score_from=resolve_score_from(estimator.score_from, estimator.n_step_features_in_),
+            entropy_penalty=float(estimator.entropy_penalty),
         )
 
 
@@ -207,7 +213,10 @@ def sequence_trunk(x, spec, seeds=None):
         x = keras.layers.LayerNormalization(name="layer_norm")(x)
     score_mode = spec.attention if spec.attention not in SELF_ATTENTION_TYPES else "additive"
     pooling = AttentionPooling(
-        score_mode=score_mode, kernel_initializer=seeds.initializer(), name=POOLING_LAYER_NAME
+        score_mode=score_mode,
+        entropy_penalty=spec.entropy_penalty,
+        kernel_initializer=seeds.initializer(),
+        name=POOLING_LAYER_NAME,
     )
     if spec.score_from == "inputs":
         x = [x, step_encoding(steps, spec, seeds)]

@@ -68,6 +68,17 @@ default="multiplicative"
         per step cannot tell where in the series a step lies (it cost 36
         accuracy points on a univariate benchmark); ``score_from_`` says
         which was used.""",
+    "entropy_penalty": """entropy_penalty : float, default=0.0
+        Weight of a penalty, added to the training loss, on the entropy of
+        the attention weights (the pooling's, or the forecaster decoder's at
+        every forecast step), divided by its maximum so that it lies
+        between 0 (all weight on one step) and 1 (spread evenly) for any
+        length. It makes the weights concentrate on few steps: use it
+        when one or a few steps decide the prediction but every LSTM state
+        carries them (a bidirectional trunk, short sequences), so the
+        weights have no reason to single them out. Where what matters is
+        spread over many steps it costs accuracy. See :doc:`/attention` for
+        both measurements.""",
     "learning_rate": """learning_rate : float, default=3e-3
         Adam learning rate.""",
     "epochs": """epochs : int, default=100
@@ -123,6 +134,7 @@ _GROUPS = {
         "residual",
         "layer_norm",
         "score_from",
+        "entropy_penalty",
     ),
     "training_parameters": ("learning_rate", "epochs", "batch_size"),
     "runtime_parameters": ("callbacks", "random_state", "verbose"),

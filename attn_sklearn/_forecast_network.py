@@ -246,6 +246,7 @@ def _decoder(x, spec, seeds, *, n_steps, n_levels, future=None):
         attention_inputs.append(step_encoding(x, spec, seeds))
     context, _ = HorizonAttention(
         score_mode=spec.attention,
+        entropy_penalty=spec.entropy_penalty,
         kernel_initializer=seeds.initializer(),
         name=POOLING_LAYER_NAME,
     )(attention_inputs, return_attention_scores=True)

@@ -6,9 +6,11 @@ from keras import ops
 from ._layers_base import (
     AttentionLayer,
     check_choice,
+    check_non_negative,
     check_positive_int,
     last_real_step,
     masked_softmax,
+    normalised_entropy,
 )
 
 POOLING_SCORES = ("additive", "multiplicative", "linear")
@@ -61,6 +63,11 @@ class AttentionPooling(AttentionLayer):
     units : int, default=None
         Width of the hidden scoring layer of ``"additive"``; ``None`` uses the
         input width.
+    entropy_penalty : float, default=0.0
+        Adds ``entropy_penalty`` times the mean normalised entropy of the
+        weights (0 when a sequence's weight is on one step, 1 when it is spread
+        evenly over its real steps) to the model's loss, which pushes the
+        weights to concentrate on few steps. 0 adds nothing.
     kernel_initializer : str, dict or keras.initializers.Initializer, default="glorot_uniform"
         Initializer of the weight matrices. Each weight draws from its own
         copy; a seeded initializer gives each a distinct, fixed seed.
@@ -95,6 +102,7 @@ class AttentionPooling(AttentionLayer):
         score_mode="additive",
         *,
         units=None,
+        entropy_penalty=0.0,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
         **kwargs,
@@ -104,6 +112,7 @@ class AttentionPooling(AttentionLayer):
         )
         self.score_mode = check_choice("score_mode", score_mode, POOLING_SCORES)
         self.units = check_positive_int("units", units)
+        self.entropy_penalty = check_non_negative("entropy_penalty", entropy_penalty)
 
     def build(self, input_shape):
         channels = _keys(input_shape)[-1]
@@ -156,6 +165,8 @@ class AttentionPooling(AttentionLayer):
         if isinstance(mask, list | tuple):  # a pair's masks: the values', else the keys'
             mask = mask[0] if mask[0] is not None else mask[1]
         weights = masked_softmax(self._scores(keys, mask), mask)
+        if self.entropy_penalty:
+            self.add_loss(self.entropy_penalty * ops.mean(normalised_entropy(weights, mask)))
         context = ops.einsum("bt,btd->bd", weights, values)
         if return_attention_scores:
             return context, weights
@@ -173,7 +184,12 @@ class AttentionPooling(AttentionLayer):
         return None
 
     def get_config(self):
-        return {**super().get_config(), "score_mode": self.score_mode, "units": self.units}
+        return {
+            **super().get_config(),
+            "score_mode": self.score_mode,
+            "units": self.units,
+            "entropy_penalty": self.entropy_penalty,
+        }
 
 
 @keras.saving.register_keras_serializable(package="attn_sklearn")

@@ -91,6 +91,30 @@ def check_positive_int(name, value, allow_none=True):
     raise ValueError(f"Expected {name} to be {kind}. Received: {name}={value!r}")
 
 
+def check_non_negative(name, value):
+    """Raise Keras' style of error unless ``value`` is a finite real number >= 0."""
+    is_real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if is_real and 0 <= value < float("inf"):
+        return float(value)
+    raise ValueError(f"Expected {name} to be a finite number >= 0. Received: {name}={value!r}")
+
+
+def normalised_entropy(weights, mask=None):
+    """Entropy of each row of attention ``weights`` over its real steps, over its maximum.
+
+    0 when a row puts all its weight on one step, 1 when it spreads it evenly
+    over its real steps, whatever their number; a row with one real step scores 0.
+    ``mask`` is ``True`` at real steps (all steps are real when it is ``None``).
+    """
+    safe = ops.maximum(weights, 1e-12)
+    entropy = -ops.sum(ops.where(weights > 0, weights * ops.log(safe), 0 * weights), axis=-1)
+    if mask is None:
+        n_real = ops.cast(ops.shape(weights)[-1], weights.dtype) + 0 * entropy
+    else:
+        n_real = ops.sum(ops.cast(mask, weights.dtype), axis=-1)
+    return entropy / ops.log(ops.maximum(n_real, 2.0))
+
+
 def check_choice(name, value, choices):
     """Raise Keras' style of error unless ``value`` is one of ``choices``."""
     if value not in choices:

@@ -17,9 +17,11 @@ from keras import ops
 from ._layers_base import (
     AttentionLayer,
     check_choice,
+    check_non_negative,
     check_positive_int,
     last_real_step,
     masked_softmax,
+    normalised_entropy,
 )
 from ._masking import MASK_VALUE
 
@@ -273,8 +275,8 @@ class HorizonAttention(AttentionLayer):
     units : int, default=None
         Width of the hidden scoring layer of ``"additive"``; ``None`` uses the
         key width.
-    kernel_initializer, bias_initializer
-        As for :class:`AttentionPooling`.
+    entropy_penalty, kernel_initializer, bias_initializer
+        As for :class:`AttentionPooling` (the penalty is the mean over forecast steps).
     **kwargs
         Standard layer keyword arguments (``name``, ``dtype``, ...).
 
@@ -294,6 +296,7 @@ class HorizonAttention(AttentionLayer):
         score_mode="additive",
         *,
         units=None,
+        entropy_penalty=0.0,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
         **kwargs,
@@ -303,6 +306,7 @@ class HorizonAttention(AttentionLayer):
         )
         self.score_mode = check_choice("score_mode", score_mode, HORIZON_SCORES)
         self.units = check_positive_int("units", units)
+        self.entropy_penalty = check_non_negative("entropy_penalty", entropy_penalty)
 
     def build(self, input_shape):
         query_width, key_width = input_shape[0][-1], input_shape[-1][-1]
@@ -329,7 +333,10 @@ class HorizonAttention(AttentionLayer):
         else:
             scale = ops.sqrt(ops.cast(ops.shape(keys)[-1], keys.dtype))
             scores = ops.einsum("bhd,btd->bht", ops.matmul(queries, self.w_query), keys) / scale
-        weights = masked_softmax(scores, None if mask is None else ops.expand_dims(mask, 1))
+        mask = None if mask is None else ops.expand_dims(mask, 1)
+        weights = masked_softmax(scores, mask)
+        if self.entropy_penalty:
+            self.add_loss(self.entropy_penalty * ops.mean(normalised_entropy(weights, mask)))
         context = ops.einsum("bht,btd->bhd", weights, values)
         return (context, weights) if return_attention_scores else context
 
@@ -344,7 +351,8 @@ class HorizonAttention(AttentionLayer):
         return None
 
     def get_config(self):
-        return {**super().get_config(), "score_mode": self.score_mode, "units": self.units}
+        config = {**super().get_config(), "score_mode": self.score_mode, "units": self.units}
+        return {**config, "entropy_penalty": self.entropy_penalty}
 
 
 @keras.saving.register_keras_serializable(package="attn_sklearn")

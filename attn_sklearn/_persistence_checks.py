@@ -38,8 +38,9 @@ _VERSIONS = ("attn_sklearn_version", "keras_version")
 _MAX_SEED = 2**31 - 1
 # Parameters added after files were first written, with the value that rebuilds those files'
 # networks: before score_from, the pooling scored the LSTM states; before one_vs_rest,
-# classifiers had one softmax (one sigmoid for two classes).
-_ADDED_PARAMS = {"score_from": "states", "one_vs_rest": False}
+# classifiers had one softmax (one sigmoid for two classes); before entropy_penalty, the
+# attention's weights were not penalised.
+_ADDED_PARAMS = {"score_from": "states", "one_vs_rest": False, "entropy_penalty": 0.0}
 # Fitted attributes added later, with the value files written before them mean.
 _ADDED_FITTED = {"n_future_features_in_": 0}
 

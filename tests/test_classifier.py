@@ -352,6 +352,7 @@ def _with_nan():
         (_seqs(), np.array([0, 1] * 3), {"class_weight": {0: np.nan}}, "finite numbers >= 0"),
         (_seqs(), np.array([0, 1] * 3), {"validation_fraction": "half"}, "'validation_fraction"),
         (_seqs(), np.array([0, 1] * 3), {"one_vs_rest": "auto"}, "'one_vs_rest' parameter"),
+        (_seqs(), np.array([0, 1] * 3), {"entropy_penalty": -1.0}, "'entropy_penalty' param"),
     ],
 )
 def test_bad_input_gets_a_clear_error(X, y, params, match):

@@ -11,6 +11,7 @@ from attn_sklearn._architectures import NetworkSpec, attention_model, build_atte
 from attn_sklearn._multimodal_network import build_multimodal_attention_lstm
 from attn_sklearn.layers import (
     AttentionPooling,
+    HorizonAttention,
     ModalityFusion,
     ModalityPadding,
     SequenceSelfAttention,
@@ -70,6 +71,32 @@ def test_attention_ignores_padding_exactly(layer):
     assert np.all(scores_p[..., 5:] == 0.0)  # no weight at all on padded (key) steps
 
 
+def _normalised_entropy(weights):
+    """Entropy over the last axis divided by its maximum, log(number of steps)."""
+    weights = np.asarray(weights, np.float64)
+    plogp = np.where(weights > 0, weights * np.log(np.where(weights > 0, weights, 1)), 0)
+    return -plogp.sum(axis=-1) / np.log(weights.shape[-1])
+
+
+def test_entropy_penalty_adds_its_share_of_the_normalised_entropy_to_the_loss():
+    x, padded, mask = _padded()
+    pooling = AttentionPooling(entropy_penalty=0.5)
+    _, weights = pooling(x, return_attention_scores=True)
+    expected = 0.5 * _normalised_entropy(weights).mean()
+    np.testing.assert_allclose([float(loss) for loss in pooling.losses], [expected], rtol=1e-5)
+    # Padded steps neither hold weight nor count towards the maximum entropy.
+    pooling(padded, mask=mask)
+    np.testing.assert_allclose([float(loss) for loss in pooling.losses], [expected], rtol=1e-5)
+    queries = np.random.default_rng(1).normal(size=(2, 3, 4)).astype("float32")
+    horizon = HorizonAttention(entropy_penalty=2.0)
+    _, weights = horizon([queries, x], return_attention_scores=True)
+    expected = 2.0 * _normalised_entropy(weights).mean()  # over samples and forecast steps
+    np.testing.assert_allclose([float(loss) for loss in horizon.losses], [expected], rtol=1e-5)
+    unpenalised = AttentionPooling()
+    unpenalised(x)
+    assert unpenalised.losses == []
+
+
 def test_layers_reject_bad_arguments_in_keras_style():
     expected = (
         "Expected score_mode to be one of {'additive', 'multiplicative', 'linear'}. "
@@ -88,6 +115,11 @@ def test_layers_reject_bad_arguments_in_keras_style():
         SequenceSelfAttention(attention_width=True)
     with pytest.raises(ValueError, match="Could not interpret initializer"):
         AttentionPooling(kernel_initializer="no_such_initializer")
+    for value in (-0.1, float("inf"), "0.5", True):
+        with pytest.raises(ValueError, match=r"finite number >= 0\. Received: entropy_penalty="):
+            AttentionPooling(entropy_penalty=value)
+    with pytest.raises(ValueError, match="Received: entropy_penalty=-1"):
+        HorizonAttention(entropy_penalty=-1)
 
 
 @pytest.mark.parametrize("layer", ATTENTION_LAYERS, ids=ATTENTION_IDS)

@@ -319,6 +319,7 @@ _BAD_FIELDS = [
     (_CLF, ("target_encoder", "one_vs_rest"), True, r"one_vs_rest'\] must be False \(what par"),
     (_CLF, ("params", "one_vs_rest"), True, r"one_vs_rest'\] must be True \(what params"),
     (_CLF, ("params", "one_vs_rest"), "yes", r"params: The 'one_vs_rest' parameter"),
+    (_REG, ("params", "entropy_penalty"), -1.0, r"params: The 'entropy_penalty' parameter"),
     (_CLF, ("seed",), 2**31, r"seed must be an integer in \[0, 2147483647\]"),
     (_CLF, ("class",), "Pipeline", "class must be one of"),
     (_CLF, ("format_version",), 3, r"written by a newer attn_sklearn \(format 3\); this version"),
