@@ -119,11 +119,16 @@ def _check_class_weight(class_weight):
         raise invalid(f"params['class_weight'][{label!r}]", "a finite number >= 0", weight)
 
 
+def added_params(cls):
+    """The parameters of ``cls`` added after files were first written, with their old values."""
+    names = cls._get_param_names()
+    return {name: value for name, value in _ADDED_PARAMS.items() if name in names}
+
+
 def check_params(cls, params):
     """An unfitted ``cls`` with the file's parameters, validated as ``fit`` validates them."""
     if isinstance(params, dict):
-        added = {k: v for k, v in _ADDED_PARAMS.items() if k in cls._get_param_names()}
-        params = {**added, **params}
+        params = {**added_params(cls), **params}
     _check_keys("params", params, cls._get_param_names())
     if params["callbacks"] is not None:
         expected = "null (callbacks are never saved)"

@@ -30,7 +30,7 @@ from attn_sklearn import (
     load,
 )
 from attn_sklearn._persistence import _estimator_state
-from attn_sklearn._persistence_checks import _ADDED_PARAMS, _FITTED_CHOICES
+from attn_sklearn._persistence_checks import _FITTED_CHOICES, added_params
 from attn_sklearn._persistence_json import encode
 from attn_sklearn.datasets import make_multimodal_sequences
 
@@ -279,8 +279,7 @@ def _as_read(document):
         return read
     if isinstance(read.get("params"), dict):
         estimator = getattr(attn_sklearn, str(read.get("class")), None)
-        names = estimator._get_param_names() if hasattr(estimator, "_get_param_names") else ()
-        added = {key: value for key, value in _ADDED_PARAMS.items() if key in names}
+        added = added_params(estimator) if hasattr(estimator, "_get_param_names") else {}
         read["params"] = {**added, **read["params"]}  # as load's check_params
         for param in _FITTED_CHOICES:
             if isinstance(read.get("fitted"), dict) and param in read["params"]:
