@@ -113,30 +113,38 @@ def evenly_spaced(rows, max_rows=10_000):
     return rows[np.unique(np.linspace(0, len(rows) - 1, min(len(rows), max_rows)).astype(int))]
 
 
-def input_scaling(X, rows, normalization):
+def input_scaling(X, rows, normalization, per_window=None):
     """Per-feature statistics of the training rows, which the network standardises with.
 
-    Only for input with known-future covariates, whose columns arrive in a
-    DataFrame's own units: ``future_mean``/``future_scale``, and, without
-    window normalisation (``normalization == "none"``),
-    ``window_mean``/``window_scale`` over the windows' real steps. Plain
-    windows are left as given: on the forecasting benchmark standardising
-    them in the network cost four univariate series accuracy (Lynx MASE
-    0.34 -> 0.81). Read from :func:`evenly_spaced` rows; a constant feature
-    gets scale 1.
+    ``future_mean``/``future_scale`` for the known-future covariates, which
+    arrive in a DataFrame's own units. ``window_mean``/``window_scale`` over
+    the windows' real steps: without window normalisation only for input
+    with known-future covariates, and with it (``per_window`` flags from
+    :func:`per_window_features`) for the features not normalised per window
+    (mean 0, scale 1 for the others), with ``per_window`` itself. Plain
+    windows are otherwise left as given: on the forecasting benchmark
+    standardising them in the network cost four univariate series accuracy
+    (Lynx MASE 0.34 -> 0.81). Read from :func:`evenly_spaced` rows; a
+    constant feature gets scale 1.
     """
-    if not isinstance(X, dict):
-        return {}
-
-    def mean_and_scale(values):
-        values = values.reshape(-1, values.shape[-1]).astype(np.float64)
-        scale = values.std(axis=0)
-        return values.mean(axis=0).tolist(), np.where(scale > 0, scale, 1.0).tolist()
-
     rows = evenly_spaced(rows)
     stats = {}
-    if normalization == "none":
-        windows = X[PAST_FIELD][rows]
-        stats["window_mean"], stats["window_scale"] = mean_and_scale(windows[real_steps(windows)])
-    stats["future_mean"], stats["future_scale"] = mean_and_scale(X[FUTURE_FIELD][rows])
+    per_window = None if per_window is None or all(per_window) else list(per_window)
+    if per_window is not None or (normalization == "none" and isinstance(X, dict)):
+        windows = attended_windows(X)[rows]
+        mean, scale = _mean_and_scale(windows[real_steps(windows)])
+        if per_window is not None:
+            # Identity for the features the window's own statistics normalise.
+            mean = np.where(per_window, 0.0, mean).tolist()
+            scale = np.where(per_window, 1.0, scale).tolist()
+            stats["per_window"] = per_window
+        stats["window_mean"], stats["window_scale"] = mean, scale
+    if isinstance(X, dict):
+        stats["future_mean"], stats["future_scale"] = _mean_and_scale(X[FUTURE_FIELD][rows])
     return stats
+
+
+def _mean_and_scale(values):
+    values = values.reshape(-1, values.shape[-1]).astype(np.float64)
+    scale = values.std(axis=0)
+    return values.mean(axis=0).tolist(), np.where(scale > 0, scale, 1.0).tolist()

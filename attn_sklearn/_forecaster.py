@@ -14,7 +14,6 @@ from ._forecast_framing import FUTURE_FIELD
 from ._forecast_input import (
     attended_windows,
     check_forecast_input,
-    input_scaling,
     raise_horizon_mismatch,
 )
 from ._forecast_network import (
@@ -24,8 +23,7 @@ from ._forecast_network import (
     NORMALIZE_CHOICES,
     SKIP_CHOICES,
     build_attention_forecaster,
-    resolve_normalize,
-    window_levels,
+    decide_scaling,
 )
 from ._regressor import _SequenceRegressorBase
 
@@ -40,14 +38,17 @@ class AttentionLSTMForecaster(_SequenceRegressorBase):
     Unlike :class:`AttentionLSTMRegressor`, which learns a map from sequences
     to any target, the forecaster knows ``y`` continues ``X`` and uses it:
 
-    * ``normalize="window"``: each window is expressed relative to its own
-      per-feature mean and spread before the network, and the forecast is
-      put back on the window's level afterwards (reversible instance
-      normalisation, RevIN). A trending series forecasts from a level it
-      never reached in training. The default ``"auto"`` does this when the
-      training windows' levels trend, and leaves the windows as they are for
-      series that return to their level (cycles, stationary seasonality),
-      where the level itself tells what comes next.
+    * ``normalize="window"``: each window's target (and every covariate
+      whose level trends too) is expressed relative to the window's own mean
+      and spread before the network, and the forecast is put back on the
+      window's level afterwards (reversible instance normalisation, RevIN).
+      A trending series forecasts from a level it never reached in
+      training. Flags, planned prices and other covariates that keep their
+      level are standardised with the training data's statistics instead,
+      so a promotion means the same in every window. The default ``"auto"``
+      does this when the training windows' levels trend, and leaves the
+      windows as they are for series that return to their level (cycles,
+      stationary seasonality), where the level itself tells what comes next.
     * ``skip="linear"``: a linear map of the target's recent history is
       added to the attention LSTM's output. On short series (a few hundred
       observations) a linear forecaster is hard to beat; the network learns
@@ -136,6 +137,10 @@ default="additive"
         Features per time step seen in ``fit``.
     normalize_ : {"window", "none"}
         The window normalisation used (``normalize`` with "auto" decided).
+    per_window_features_ : tuple of int
+        The window's features normalised per window: the target and the
+        covariates whose mean over the training windows trends (the rule of
+        ``normalize="auto"``); empty without window normalisation.
     score_from_ : {"inputs", "states"}
         What the attention pooling scores (``score_from`` with ``"auto"`` decided).
     n_outputs_ : int
@@ -264,9 +269,9 @@ default="additive"
         if isinstance(X, dict) and X[FUTURE_FIELD].shape[1] != self.n_outputs_:
             raise_horizon_mismatch(X[FUTURE_FIELD].shape[1], self.n_outputs_)
         if reset:  # decided from the rows that train, before the network is built
-            levels = window_levels(attended_windows(X), rows, int(self.target_feature))
-            self._normalization = resolve_normalize(self.normalize, levels)
-            self._input_scaling = input_scaling(X, rows, self._normalization)
+            self._normalization, self._input_scaling = decide_scaling(
+                X, rows, self.normalize, int(self.target_feature)
+            )
         return X, rows, y, sample_weight
 
     def _attended(self, X):
@@ -277,6 +282,17 @@ default="additive"
         """The window normalisation of the fitted network: "window" or "none"."""
         check_is_fitted(self, "model_")
         return "window" if has_layer(self.model_, NORMALIZATION_LAYER_NAME) else "none"
+
+    @property
+    def per_window_features_(self):
+        """The window's features that window normalisation expresses per window."""
+        check_is_fitted(self, "model_")
+        if not has_layer(self.model_, NORMALIZATION_LAYER_NAME):
+            return ()
+        flags = self.model_.get_layer(NORMALIZATION_LAYER_NAME).per_window
+        if flags is None:  # every feature (also networks saved before the flags existed)
+            return tuple(range(self.n_step_features_in_))
+        return tuple(int(feature) for feature in np.flatnonzero(flags))
 
     def _keras_build_fn(self):
         return build_attention_forecaster(

@@ -1,11 +1,7 @@
-"""Layers of forecasting networks: reversible per-window normalisation and the target's history.
+"""Layers of forecasting networks: the target's history, the decoder's attention and start.
 
-A forecaster's window may sit at any level: a trending series leaves the
-range it was trained on. :class:`WindowNormalization` expresses every window
-relative to its own mean and spread (instance normalisation; RevIN is the
-published form), and :class:`WindowDenormalization` puts the forecast back
-on the window's level. :class:`TargetHistory` hands the target's last steps
-to a linear path beside the recurrent one. :class:`HorizonAttention` lets
+:class:`TargetHistory` hands the target's last steps to a linear path beside
+the recurrent one (the scaling layers are in ``_layers_scaling``). :class:`HorizonAttention` lets
 each step of an encoder–decoder forecast attend over the window, and
 :class:`LastRealStep` hands the decoder the encoder's last state. All are
 exported by :mod:`attn_sklearn.layers`.
@@ -23,183 +19,9 @@ from ._layers_base import (
     masked_softmax,
     normalised_entropy,
 )
-from ._masking import MASK_VALUE
+from ._layers_scaling import real_flags
 
 HORIZON_SCORES = ("additive", "multiplicative")
-
-# Spread floor, relative to a window's mean absolute value: a constant window
-# normalises to zeros instead of dividing by zero, whatever the data's units.
-_RELATIVE_FLOOR = 1e-3
-_ABSOLUTE_FLOOR = 1e-8
-
-
-def _real_flags(inputs):
-    """``(batch, T, 1)`` float flags: 1 on real steps, 0 where every feature is the marker."""
-    is_marker = ops.equal(inputs, ops.cast(MASK_VALUE, inputs.dtype))
-    return ops.cast(ops.logical_not(ops.all(is_marker, axis=-1, keepdims=True)), inputs.dtype)
-
-
-@keras.saving.register_keras_serializable(package="attn_sklearn")
-class WindowNormalization(keras.layers.Layer):
-    """Express each window relative to its own per-feature mean and spread.
-
-    Over the real steps of each window, feature ``f`` has mean ``m`` and
-    standard deviation ``s``; its values become ``(x - m) / s``. Padded steps
-    (every feature equal to :data:`~attn_sklearn.MASK_VALUE`) keep the marker,
-    so a ``Masking`` layer after this one still skips them. The statistics
-    are the second output, for :class:`WindowDenormalization`.
-
-    Parameters
-    ----------
-    **kwargs
-        Standard layer keyword arguments (``name``, ``dtype``, ...).
-
-    See Also
-    --------
-    WindowDenormalization : Puts a forecast back on its window's level.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from attn_sklearn import MASK_VALUE
-    >>> from attn_sklearn.layers import WindowNormalization
-    >>> x = np.array([[[MASK_VALUE], [10.0], [12.0]]], "float32")
-    >>> normalized, stats = WindowNormalization()(x)
-    >>> normalized = np.asarray(normalized)[0, :, 0]
-    >>> normalized[1:].round(3).tolist(), bool(normalized[0] == MASK_VALUE)
-    ([-1.0, 1.0], True)
-    >>> np.asarray(stats)[0, :, 0].round(3).tolist()  # mean, spread
-    [11.0, 1.0]
-    """
-
-    def call(self, inputs):
-        """Normalise each window; return ``(normalized, stats)``.
-
-        Parameters
-        ----------
-        inputs : tensor of shape (batch, n_timesteps, n_features)
-            Windows, padded steps marked with ``MASK_VALUE``.
-
-        Returns
-        -------
-        normalized : tensor of the shape of ``inputs``
-        stats : tensor of shape (batch, 2, n_features)
-            Each window's mean (row 0) and spread (row 1) per feature.
-        """
-        real = _real_flags(inputs)
-        values = ops.where(real > 0, inputs, ops.zeros_like(inputs))
-        count = ops.maximum(ops.sum(real, axis=1, keepdims=True), 1.0)
-        mean = ops.sum(values, axis=1, keepdims=True) / count
-        centered = (values - mean) * real
-        variance = ops.sum(ops.square(centered), axis=1, keepdims=True) / count
-        magnitude = ops.sum(ops.abs(values), axis=1, keepdims=True) / count
-        floor = _RELATIVE_FLOOR * magnitude + _ABSOLUTE_FLOOR
-        scale = ops.sqrt(variance + ops.square(floor))
-        normalized = ops.where(real > 0, centered / scale, ops.cast(MASK_VALUE, inputs.dtype))
-        return normalized, ops.concatenate([mean, scale], axis=1)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape), (input_shape[0], 2, input_shape[-1])
-
-
-@keras.saving.register_keras_serializable(package="attn_sklearn")
-class WindowDenormalization(keras.layers.Layer):
-    """Put a forecast made in window-normalised units back on the window's level.
-
-    ``outputs * s + m`` with the mean ``m`` and spread ``s`` of feature
-    ``target_feature`` of each window, then standardised with the fitted
-    ``target_mean`` and ``target_scale`` (the units the estimator trains in).
-
-    Parameters
-    ----------
-    target_feature : int, default=0
-        Feature of the window whose future the outputs are.
-    target_mean, target_scale : list of float or None, default=None
-        Per-output standardisation of the result; ``None`` leaves it in the
-        window's units.
-    **kwargs
-        Standard layer keyword arguments (``name``, ``dtype``, ...).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from attn_sklearn.layers import WindowDenormalization
-    >>> stats = np.array([[[11.0], [2.0]]], "float32")  # mean 11, spread 2
-    >>> np.asarray(WindowDenormalization()([np.array([[0.5]], "float32"), stats])).tolist()
-    [[12.0]]
-    """
-
-    def __init__(self, target_feature=0, *, target_mean=None, target_scale=None, **kwargs):
-        super().__init__(**kwargs)
-        self.target_feature = int(target_feature)
-        self.target_mean = None if target_mean is None else [float(v) for v in target_mean]
-        self.target_scale = None if target_scale is None else [float(v) for v in target_scale]
-
-    def call(self, inputs):
-        """``inputs = [outputs (batch, n_outputs), stats (batch, 2, n_features)]``."""
-        outputs, stats = inputs
-        mean = stats[:, 0, self.target_feature : self.target_feature + 1]
-        scale = stats[:, 1, self.target_feature : self.target_feature + 1]
-        result = outputs * scale + mean
-        if self.target_mean is not None:
-            target_mean = ops.convert_to_tensor(self.target_mean, dtype=result.dtype)
-            target_scale = ops.convert_to_tensor(self.target_scale, dtype=result.dtype)
-            result = (result - target_mean) / target_scale
-        return result
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape[0])
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "target_feature": self.target_feature,
-            "target_mean": self.target_mean,
-            "target_scale": self.target_scale,
-        }
-
-
-@keras.saving.register_keras_serializable(package="attn_sklearn")
-class FeatureScaling(keras.layers.Layer):
-    """``(x - mean) / scale`` per feature with fixed statistics; padded steps keep the marker.
-
-    Puts raw inputs (a DataFrame's columns, in their own units) on a common
-    scale inside the network, with statistics fitted on the training data.
-
-    Parameters
-    ----------
-    mean, scale : list of float
-        One value per feature; ``scale`` must be positive.
-    **kwargs
-        Standard layer keyword arguments (``name``, ``dtype``, ...).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from attn_sklearn import MASK_VALUE
-    >>> from attn_sklearn.layers import FeatureScaling
-    >>> x = np.array([[[MASK_VALUE, MASK_VALUE], [12.0, 1.0]]], "float32")
-    >>> scaled = np.asarray(FeatureScaling(mean=[10.0, 0.0], scale=[2.0, 1.0])(x))
-    >>> scaled[0, 1].tolist(), bool(scaled[0, 0, 0] == MASK_VALUE)
-    ([1.0, 1.0], True)
-    """
-
-    def __init__(self, mean, *, scale, **kwargs):
-        super().__init__(**kwargs)
-        self.mean = [float(v) for v in mean]
-        self.scale = [float(v) for v in scale]
-
-    def call(self, inputs):
-        """``(batch, n_timesteps, n_features)`` in and out."""
-        mean = ops.convert_to_tensor(self.mean, dtype=inputs.dtype)
-        scale = ops.convert_to_tensor(self.scale, dtype=inputs.dtype)
-        return ops.where(_real_flags(inputs) > 0, (inputs - mean) / scale, inputs)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
-
-    def get_config(self):
-        return {**super().get_config(), "mean": self.mean, "scale": self.scale}
 
 
 @keras.saving.register_keras_serializable(package="attn_sklearn")
@@ -241,7 +63,7 @@ class TargetHistory(keras.layers.Layer):
 
     def call(self, inputs):
         """``(batch, n_timesteps, n_features)`` in, ``(batch, window)`` out."""
-        real = _real_flags(inputs)[:, -self.window :, 0]
+        real = real_flags(inputs)[:, -self.window :, 0]
         values = inputs[:, -self.window :, self.target_feature]
         return ops.where(real > 0, (values - self.offset) / self.scale, ops.zeros_like(values))
 

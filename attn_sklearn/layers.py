@@ -44,15 +44,9 @@ Examples
 
 from ._layers_attention import AttentionPooling, SequenceSelfAttention
 from ._layers_base import last_real_step, masked_softmax
-from ._layers_forecast import (
-    FeatureScaling,
-    HorizonAttention,
-    LastRealStep,
-    TargetHistory,
-    WindowDenormalization,
-    WindowNormalization,
-)
+from ._layers_forecast import HorizonAttention, LastRealStep, TargetHistory
 from ._layers_modality import ModalityFusion, ModalityPadding
+from ._layers_scaling import FeatureScaling, WindowDenormalization, WindowNormalization
 
 __all__ = [
     "AttentionPooling",

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
@@ -60,6 +61,28 @@ def test_auto_normalises_trending_windows_only():
         forecaster = AttentionLSTMForecaster(**SMALL).fit(X, y)
         choices[name] = forecaster.normalize_
     assert choices == {"trending": "window", "level": "none"}
+
+
+def test_window_normalisation_keeps_a_flag_on_the_training_data_scale(tmp_path):
+    # Target and a covariate trend, a 0/1 flag does not: the flag is standardised
+    # with the training data's statistics, so a 1 reaches the network as the same
+    # number in every window (per-window statistics would rescale it in each).
+    rng = np.random.default_rng(0)
+    flag = (rng.random(200) < 0.3).astype(float)
+    trending = 0.2 * np.arange(200) + rng.normal(size=200)
+    series = np.column_stack([_seasonal_trend(200) + flag, flag, trending])
+    X, y = frame_supervised(series, window=12, horizon=2, target=0)
+    forecaster = AttentionLSTMForecaster(**SMALL, normalize="window").fit(X, y)
+    assert forecaster.per_window_features_ == (0, 2)
+    layer = forecaster.model_.get_layer("window_normalization")
+    normalized = np.asarray(keras.Model(forecaster.model_.inputs, layer.output[0])([X]))
+    assert np.unique(normalized[..., 1].round(4)).size == 2  # one number for 0, one for 1
+    np.testing.assert_allclose(normalized[..., [0, 2]].mean(axis=1), 0.0, atol=1e-4)
+    loaded = load(forecaster.save(tmp_path / "flags.attn"))
+    assert loaded.per_window_features_ == (0, 2)
+    np.testing.assert_array_equal(loaded.predict(X[:20]), forecaster.predict(X[:20]))
+    univariate = AttentionLSTMForecaster(**SMALL, normalize="none").fit(X[..., :1], y)
+    assert univariate.per_window_features_ == ()
 
 
 def test_without_normalisation_forecasts_do_not_follow_the_level():

@@ -15,6 +15,7 @@ from attn_sklearn.layers import (
     ModalityFusion,
     ModalityPadding,
     SequenceSelfAttention,
+    WindowNormalization,
     masked_softmax,
 )
 
@@ -181,6 +182,7 @@ def test_modality_layers_compute_output_shape_matches_outputs():
         ),
         ModalityPadding(name="padding"),
         ModalityFusion(name="fusion"),
+        WindowNormalization(per_window=[True, False], name="window"),
     ],
     ids=lambda layer: type(layer).__name__,
 )
@@ -197,6 +199,28 @@ def test_get_config_lists_every_argument_and_round_trips(layer):
             assert keras.initializers.serialize(value) == config[name]
         else:
             assert value == config[name] == getattr(layer, name)
+
+
+def test_window_normalization_passes_the_features_not_chosen_through_unchanged():
+    x = np.array([[[MASK_VALUE] * 3, [10.0, 1.0, 5.0], [14.0, 0.0, 7.0]]], "float32")
+    normalized, stats = WindowNormalization(per_window=[True, False, True])(x)
+    normalized, stats = np.asarray(normalized)[0], np.asarray(stats)[0]
+    np.testing.assert_allclose(normalized[1:], [[-1.0, 1.0, -1.0], [1.0, 0.0, 1.0]], atol=1e-4)
+    assert np.all(normalized[0] == MASK_VALUE)  # padding keeps the marker
+    np.testing.assert_allclose(stats, [[12.0, 0.0, 6.0], [2.0, 1.0, 1.0]], atol=1e-4)
+    everything, _ = WindowNormalization()(x)
+    np.testing.assert_allclose(np.asarray(everything)[0, 1:, 1], [1.0, -1.0], atol=1e-4)
+
+
+@pytest.mark.parametrize("per_window", [[], [1, 0], "yes", [True, None]])
+def test_window_normalization_names_a_bad_per_window(per_window):
+    with pytest.raises(ValueError, match=r"per_window to be None or a non-empty list of bools"):
+        WindowNormalization(per_window=per_window)
+
+
+def test_window_normalization_names_flags_that_do_not_match_the_features():
+    with pytest.raises(ValueError, match=r"per_window has 2 flags, but the windows have 3"):
+        WindowNormalization(per_window=[True, False])(np.ones((1, 4, 3), "float32"))
 
 
 class _OneWeight(keras.layers.Layer):
