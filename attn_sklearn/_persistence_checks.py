@@ -39,10 +39,16 @@ _MAX_SEED = 2**31 - 1
 # Parameters added after files were first written, with the value that rebuilds those files'
 # networks: before score_from, the pooling scored the LSTM states; before one_vs_rest,
 # classifiers had one softmax (one sigmoid for two classes); before entropy_penalty, the
-# attention's weights were not penalised.
-_ADDED_PARAMS = {"score_from": "states", "one_vs_rest": False, "entropy_penalty": 0.0}
+# attention's weights were not penalised; before calibrate_quantiles, quantile forecasts
+# were the network's.
+_ADDED_PARAMS = {
+    "score_from": "states",
+    "one_vs_rest": False,
+    "entropy_penalty": 0.0,
+    "calibrate_quantiles": False,
+}
 # Fitted attributes added later, with the value files written before them mean.
-_ADDED_FITTED = {"n_future_features_in_": 0}
+_ADDED_FITTED = {"n_future_features_in_": 0, "quantile_shifts_": None}
 
 
 def _check_keys(field, mapping, expected, optional=()):
@@ -248,6 +254,20 @@ def check_fitted(cls, fitted):
     return out
 
 
+def _quantile_shifts(estimator, value, n_outputs):
+    """The forecaster's ``quantile_shifts_``: None, or one float per forecast step and level."""
+    if value is None:
+        return None
+    field = "fitted['quantile_shifts_']"
+    if estimator.quantiles is None or not estimator.calibrate_quantiles:
+        expected = "null (params say quantiles=None or calibrate_quantiles=False)"
+        raise invalid(field, expected, value)
+    shape = (n_outputs, len(estimator.quantiles))
+    if _array(field, value, "f", ndim=2).shape != shape:
+        raise invalid(field, f"a float array of shape {shape} (n_outputs_, quantiles)", value)
+    return value
+
+
 def _check_modality_attributes(fitted, n_step, ndim):
     modalities = _modalities(fitted["modalities_"])
     total = sum(math.prod(shape) for shape in modalities.values())
@@ -344,6 +364,9 @@ def check_state(state, registry):
         raise StateError("estimator.json is nested too deeply to be an estimator file.") from exc
     estimator = check_params(cls, parts["params"])
     fitted = check_fitted(cls, parts["fitted"])
+    if "quantile_shifts_" in cls._fitted_attributes:
+        shifts = parts["fitted"].get("quantile_shifts_")
+        fitted["quantile_shifts_"] = _quantile_shifts(estimator, shifts, fitted["n_outputs_"])
     for param, check in _FITTED_CHOICES.items():
         fitted[f"{param}_"] = _fitted_choice(estimator, parts["fitted"], param, check)
     if "encoders_" in fitted:
