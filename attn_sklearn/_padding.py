@@ -251,7 +251,7 @@ class SequencePadder(ArrayOutputMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_padded : ndarray of shape (n_sequences, n_timesteps, n_features_in_)
+        X_padded : ndarray of shape (n_sequences, n_timesteps, n_features)
             float64 array; padded steps hold ``MASK_VALUE`` in every feature.
             ``n_timesteps`` is ``maxlen_``, or the longest sequence of ``X``
             when that is longer and ``on_overflow="extend"``.

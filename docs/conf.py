@@ -32,9 +32,10 @@ templates_path = ["_templates"]
 # API pages: one per public name, generated from the numpydoc docstrings.
 autosummary_generate = True
 autosummary_imported_members = True
-# Needed beside the class template's own options: without it, methods that inherit
-# Keras' Markdown docstrings (AttentionLayer.from_config) get documented and fail -W.
-autodoc_default_options = {"members": False, "inherited-members": False}
+# The class template (docs/_templates/autosummary/class.rst) documents each class's own
+# public methods and properties. It leaves out what the base classes document (scikeras,
+# scikit-learn, Keras), and from_config and scikit-learn's metadata-routing methods,
+# whose docstrings are Markdown or point into other projects' docs and would fail -W.
 autodoc_typehints = "none"  # the numpydoc "Parameters" sections say the types
 numpydoc_show_class_members = False  # the class template lists the methods itself
 numpydoc_class_members_toctree = False
