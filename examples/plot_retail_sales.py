@@ -10,16 +10,22 @@ prices, a measured temperature) are forecast 14 days ahead from the last
 planned columns (``promotion``, ``holiday``, ``price``) for the 14 days
 forecast. An encoder–decoder ``AttentionLSTMForecaster`` with an 80 %
 prediction interval is fitted on all but the last ``--test-days`` origins and
-compared on those with seasonal naive (the same weekday a week earlier) and
-with the same forecaster without the planned columns. Then it forecasts the
-real future: the 14 days after the data, from the plan for them alone.
+compared on those with seasonal naive (the same weekday a week earlier), with
+the same forecaster without the planned columns, and with a ridge regression
+on the same rows. Then it forecasts the real future: the 14 days after the
+data, from the plan for them alone.
 
 The sales grow, so the forecaster normalises each window by its own level
 (``normalize="window"``; ``"auto"`` misses the trend under the yearly
 season). At the defaults (``--random-state 0``) we measured on 2026-12-01 a
 14-day MAE over the 180 test origins of 10.9 with the plan, against 26.4 for
 the same forecaster without it and 27.6 for seasonal naive; on holidays 20.5
-against 98.9 and 103.7 (with ``--normalize auto``: 14.6 with the plan).
+against 98.9 and 103.7 (with ``--normalize auto``: 14.6 with the plan). A
+ridge regression on the same framed rows (every past and planned value,
+flattened) scores 8.9, and 20.8 on holidays: on this record, whose effects
+are simple products, a linear model of three years of windows is the peer
+to beat, and the forecaster does not yet; its error grows with the distance
+from its training period.
 
 Writes under ``--out-dir`` (default ``outputs/retail_sales``): ``metrics.json``
 (MAE overall, on promotion days and on holidays; the interval's coverage),
@@ -52,6 +58,9 @@ matplotlib.use("Agg")  # headless: files only
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from sklearn.linear_model import RidgeCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from attn_sklearn import AttentionLSTMForecaster, ForecastFramer
 from attn_sklearn.datasets import make_retail_sales
@@ -91,6 +100,13 @@ def seasonal_naive(sales, origins, horizon):
     values = sales.to_numpy()
     last = sales.index.get_indexer(origins)
     return values[last[:, None] - 6 + np.arange(horizon) % 7]
+
+
+def ridge_on_windows(X, y, train, test):
+    """A linear peer: ridge regression on every value of each framed row, flattened."""
+    flat = np.hstack([X["past"].reshape(len(X), -1), X["future"].reshape(len(X), -1)])
+    ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-3, 3, 13)))
+    return ridge.fit(flat[train], y[train]).predict(flat[test])
 
 
 def plot_future(history, forecast, band, plan, actual, path):
@@ -142,6 +158,7 @@ def main(argv=None):
         "forecaster with the plan": forecaster.predict(X[test]),
         "forecaster without the plan": without_plan.predict(X_plain[test]),
         "seasonal naive (last week)": seasonal_naive(data["sales"], origins[test], args.horizon),
+        "ridge on the framed rows": ridge_on_windows(X, y, train, test),
     }
     band = forecaster.predict_quantiles(X[test])
     planned = X["future"][test]  # (n_test, horizon, [promotion, holiday, price])

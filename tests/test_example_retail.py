@@ -27,6 +27,7 @@ def test_retail_sales_example_runs_and_writes_its_figures_and_plots(tmp_path):
         "forecaster with the plan",
         "forecaster without the plan",
         "seasonal naive (last week)",
+        "ridge on the framed rows",
     }
     assert set(results["mae"]) == set(results["mae_promotion_days"]) == methods
     assert all(math.isfinite(v) and v > 0 for v in results["mae"].values())
