@@ -25,6 +25,13 @@ def n_samples(X):
         return None
 
 
+def take_rows(X, rows):
+    """Rows ``rows`` of ``X``, an array or a dict of arrays that share the sample axis."""
+    if isinstance(X, dict):
+        return {name: values[rows] for name, values in X.items()}
+    return X[rows]
+
+
 def row_gatherer(X):
     """A function from an int64 tensor of row indices to those rows of ``X``, as tensors.
 

@@ -14,6 +14,7 @@ from numbers import Real
 
 import numpy as np
 
+from ._batches import take_rows
 from ._inference import run_inference
 
 
@@ -102,17 +103,9 @@ class QuantileForecastsMixin:
         _, val = self._validation_split(y)
         if self.quantiles is None or not self.calibrate_quantiles or val is None:
             return
-        held_out = rows[val]
-        if isinstance(X, dict):
-            X = {name: values[held_out] for name, values in X.items()}
-        else:
-            X = X[held_out]
-        forecasts, levels = self._quantile_forecasts(X, validated=True)
-        wanted = [levels.index(float(q)) for q in self.quantiles]
-        actual = np.asarray(y, np.float64)[val].reshape(len(held_out), self.n_outputs_)
-        self.quantile_shifts_ = calibration_shifts(
-            forecasts[:, :, wanted], actual, [float(q) for q in self.quantiles]
-        )
+        forecasts, _, quantiles = self._requested_forecasts(take_rows(X, rows[val]), validated=True)
+        actual = np.asarray(y, np.float64)[val].reshape(forecasts.shape[:2])
+        self.quantile_shifts_ = calibration_shifts(forecasts, actual, quantiles)
 
     def _quantile_forecasts(self, X, validated=False):
         """``(n_samples, n_outputs, n_levels)`` forecasts at every learned level, in y's units."""
@@ -124,6 +117,13 @@ class QuantileForecastsMixin:
         # Quantiles trained separately may cross; sorting them restores the order
         # without making any of them a worse estimate (Chernozhukov et al., 2010).
         return np.sort(forecasts, axis=-1), levels
+
+    def _requested_forecasts(self, X, validated=False):
+        """``(forecasts at quantiles, median, quantiles)``, as the network gives them."""
+        forecasts, levels = self._quantile_forecasts(X, validated)
+        quantiles = [float(q) for q in self.quantiles]
+        wanted = [levels.index(q) for q in quantiles]
+        return forecasts[:, :, wanted], forecasts[:, :, levels.index(0.5)], quantiles
 
     def predict(self, X):
         """Forecast the steps after each window of ``X``: the median with ``quantiles``.
@@ -165,11 +165,8 @@ class QuantileForecastsMixin:
                 "predict_quantiles needs a forecaster fitted with quantiles, e.g. "
                 "AttentionLSTMForecaster(quantiles=(0.1, 0.5, 0.9)); this one has quantiles=None."
             )
-        forecasts, levels = self._quantile_forecasts(X)
-        wanted = [levels.index(float(q)) for q in self.quantiles]
+        forecasts, median, quantiles = self._requested_forecasts(X)
         shifts = getattr(self, "quantile_shifts_", None)
         if shifts is None:
-            return forecasts[:, :, wanted]
-        median = forecasts[:, :, levels.index(0.5)]
-        quantiles = [float(q) for q in self.quantiles]
-        return calibrated(forecasts[:, :, wanted], median, shifts, quantiles)
+            return forecasts
+        return calibrated(forecasts, median, shifts, quantiles)

@@ -1,10 +1,10 @@
 """Layers of forecasting networks: the target's history, the decoder's attention and start.
 
 :class:`TargetHistory` hands the target's last steps to a linear path beside
-the recurrent one (the scaling layers are in ``_layers_scaling``). :class:`HorizonAttention` lets
-each step of an encoder–decoder forecast attend over the window, and
-:class:`LastRealStep` hands the decoder the encoder's last state. All are
-exported by :mod:`attn_sklearn.layers`.
+the recurrent one, :class:`HorizonAttention` lets each step of an
+encoder–decoder forecast attend over the window, and :class:`LastRealStep`
+hands the decoder the encoder's last state (the scaling layers are in
+``_layers_scaling``). All are exported by :mod:`attn_sklearn.layers`.
 """
 
 import keras

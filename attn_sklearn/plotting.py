@@ -12,6 +12,7 @@ is imported when a function here is called, not when the package is.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._batches import n_samples, take_rows
 from ._masking import real_steps
 from .inspection import network_input, row_labels, window_times
 
@@ -53,8 +54,7 @@ def _check_sample(sample, n_samples):
 
 def _row(Z, sample):
     """Row ``sample`` of validated ``Z`` (an array or a dict of arrays), as one-row input."""
-    rows = [_check_sample(sample, len(next(iter(Z.values())) if isinstance(Z, dict) else Z))]
-    return {name: values[rows] for name, values in Z.items()} if isinstance(Z, dict) else Z[rows]
+    return take_rows(Z, [_check_sample(sample, n_samples(Z))])
 
 
 def _text(label):
