@@ -24,6 +24,7 @@ SELF_ATTENTION_TYPES = ("self", "multihead")
 SCORE_SOURCES = ("auto", "inputs", "states")
 STEP_ENCODING_LAYER_NAME = "step_encoding"
 DECODER_LAYER_NAME = "decoder"
+POOLED_NORM_LAYER_NAME = "pooled_batch_norm"
 
 # scikit-learn parameter constraints of the NetworkSpec fields, shared by every estimator.
 NETWORK_CONSTRAINTS = {
@@ -97,6 +98,14 @@ class NetworkSpec:
     ``entropy_penalty`` weighs a penalty on the normalised entropy of the
     pooling weights (see :class:`~attn_sklearn.layers.AttentionPooling`).
 
+    ``batch_norm`` batch-normalises the pooled vector. Pooling averages the
+    LSTM states over the steps, so at initialisation the pooled vectors of
+    different sequences differ by a small fraction of their size (on the
+    251-step ArrowHead set, 0.0016 between sequences against 0.018 in size),
+    and a classifier's loss sits at chance for dozens of epochs; standardising
+    each feature of the pooled vector over the batch removes that plateau.
+    Estimators without a ``batch_norm`` parameter build without it.
+
     ``residual`` adds the self-attention output back to its input (a
     Transformer-style residual connection) and ``layer_norm`` normalises the
     sequence fed to the pooling; both only change ``"self"`` and
@@ -118,6 +127,7 @@ class NetworkSpec:
     layer_norm: bool = False
     score_from: str = "inputs"
     entropy_penalty: float = 0.0
+    batch_norm: bool = False
 
     @classmethod
     def from_estimator(cls, estimator):
@@ -139,6 +149,9 @@ class NetworkSpec:
             layer_norm=bool(estimator.layer_norm),
             score_from=resolve_score_from(estimator.score_from, estimator.n_step_features_in_),
             entropy_penalty=float(estimator.entropy_penalty),
+            batch_norm=resolve_batch_norm(
+                getattr(estimator, "batch_norm", False), estimator.n_step_features_in_
+            ),
         )
 
 
@@ -155,6 +168,22 @@ def resolve_score_from(score_from, n_values_per_step):
     if score_from != "auto":
         return score_from
     return "states" if int(n_values_per_step) == 1 else "inputs"
+
+
+def resolve_batch_norm(batch_norm, n_values_per_step):
+    """``batch_norm`` with ``"auto"`` decided: on for one value per step, off for several.
+
+    On five univariate UCR sets the normalised pooling took the classifier's
+    mean accuracy from 0.636 to 0.818 (with its longer patience), and on a
+    univariate planted task it made hiding the most-attended step cost 19-36
+    times what hiding a random step costs (before: 1-15 times). On a planted
+    task with three values per step it cost faithfulness instead: the
+    top-attended step was the deciding one for 74-78 % of sequences against
+    74-100 % without it.
+    """
+    if batch_norm != "auto":
+        return bool(batch_norm)
+    return int(n_values_per_step) == 1
 
 
 def _lstm(spec, seeds, return_sequences, name, go_backwards=False):
@@ -194,7 +223,7 @@ def sequence_trunk(x, spec, seeds=None):
     """
     seeds = seeds or SeedStream(None)
     if spec.attention == "none":
-        return _recurrent_stack(x, spec, seeds, last_returns_sequences=False)
+        return _pooled_norm(_recurrent_stack(x, spec, seeds, last_returns_sequences=False), spec)
     steps = x
     x = _recurrent_stack(x, spec, seeds)
     if spec.attention in SELF_ATTENTION_TYPES:
@@ -221,7 +250,16 @@ def sequence_trunk(x, spec, seeds=None):
     if spec.score_from == "inputs":
         x = [x, step_encoding(steps, spec, seeds)]
     context, _ = pooling(x, return_attention_scores=True)
-    return context
+    return _pooled_norm(context, spec)
+
+
+def _pooled_norm(context, spec):
+    """Batch-normalise the pooled vector when ``spec.batch_norm`` (see :class:`NetworkSpec`)."""
+    if not spec.batch_norm:
+        return context
+    # Momentum 0.9: small sets train 2-7 batches an epoch, too few for the inference
+    # statistics to follow the weights at Keras' 0.99.
+    return keras.layers.BatchNormalization(momentum=0.9, name=POOLED_NORM_LAYER_NAME)(context)
 
 
 def step_encoding(steps, spec, seeds):
@@ -296,6 +334,11 @@ def has_layer(model, name):
 def has_attention(model):
     """Whether ``model`` pools with attention (``False`` for ``attention="none"``)."""
     return has_layer(model, POOLING_LAYER_NAME)
+
+
+def has_pooled_norm(model):
+    """Whether ``model`` batch-normalises its pooled vector (``batch_norm=True``)."""
+    return has_layer(model, POOLED_NORM_LAYER_NAME)
 
 
 def has_self_attention(model):

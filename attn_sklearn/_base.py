@@ -49,7 +49,7 @@ from ._keras_files import model_from_bytes, model_to_bytes
 from ._masking import real_steps
 from ._persistence import register_estimator, save_estimator
 from ._tensorflow import no_retracing_warnings
-from ._training import resolve_patience, training_callbacks
+from ._training import refresh_pooled_norm, resolve_patience, training_callbacks
 from ._validation import check_sequences
 
 
@@ -107,6 +107,8 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
+    # Bounds, in epochs, of patience="auto" (see ``resolve_patience``); None: its default.
+    _auto_patience_epochs: ClassVar[tuple | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -234,7 +236,9 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         self.validation_fraction_ = self._held_out_fraction(y)
         train, val = self._validation_split(y)
         monitor = "val_loss" if val is not None else "loss"
-        self.patience_ = resolve_patience(self.patience, len(rows[train]), int(self.batch_size))
+        self.patience_ = resolve_patience(
+            self.patience, len(rows[train]), int(self.batch_size), self._auto_patience_epochs
+        )
         gather_x = row_gatherer(X)
         batches = training_batches(
             gather_x,
@@ -264,6 +268,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
                 shuffle=False,  # training_batches shuffles, with our seed
                 verbose=self.verbose,
             )
+        refresh_pooled_norm(self.model_, gather_x, rows[train])
         if initial_epoch == 0:
             self.history_ = {}
         for key, values in history.history.items():
@@ -348,8 +353,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
 
     # ------------------------------------------------------------ persistence
     def __getstate__(self):
-        # The network travels as Keras' own ``.keras`` bytes (loaded back in safe
-        # mode), so pickle and skops.io store no Keras internals.
+        # The network travels as Keras' own ``.keras`` bytes (loaded in safe mode): no internals.
         state = dict(super().__getstate__())  # object.__getstate__ returns __dict__ itself
         if "model_" in state:
             state["model_"] = model_to_bytes(state["model_"])

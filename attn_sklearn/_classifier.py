@@ -5,16 +5,17 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.base import ClassifierMixin
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, column_or_1d
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from ._architectures import NetworkSpec, build_attention_lstm
+from ._architectures import NetworkSpec, build_attention_lstm, resolve_batch_norm
 from ._base import SequenceEstimatorBase
 from ._docstrings import fill_doc
+from ._label_encoding import _class_indices, _LabelEncoder
 from ._training import n_held_out
 
 # validation_fraction="auto" holds out this fraction when it gives two rows per class.
@@ -23,53 +24,6 @@ AUTO_VALIDATION_FRACTION = 0.1
 
 def _is_weight(value):
     return isinstance(value, Real) and not isinstance(value, bool) and 0 <= value < np.inf
-
-
-class _LabelEncoder(TransformerMixin, BaseEstimator):
-    """Map labels to network targets, and network outputs back to labels or probabilities.
-
-    ``one_vs_rest``: one sigmoid output per class, trained on one-hot targets;
-    otherwise one sigmoid (two classes) or a softmax over the classes.
-    """
-
-    def __init__(self, classes, one_vs_rest=False):
-        self.classes = classes
-        self.one_vs_rest = one_vs_rest
-
-    def fit(self, y):
-        return self
-
-    def transform(self, y):
-        indices = np.searchsorted(self.classes, y)
-        if self.one_vs_rest:
-            return np.eye(len(self.classes), dtype=np.float32)[indices]
-        if len(self.classes) == 2:
-            return indices.astype(np.float32).reshape(-1, 1)
-        return indices.astype(np.int32)
-
-    def inverse_transform(self, outputs, return_proba=False):
-        outputs = np.asarray(outputs, dtype=np.float64)
-        if self.one_vs_rest:
-            # Each output is P(this class | x) against the rest; with exactly one class true,
-            # the class probabilities are proportional to the odds p / (1 - p).
-            p = np.clip(outputs, 1e-7, 1 - 1e-7)
-            odds = p / (1 - p)
-            proba = odds / odds.sum(axis=1, keepdims=True)
-        elif len(self.classes) == 2:
-            proba = np.hstack([1.0 - outputs, outputs])
-        else:
-            proba = outputs / outputs.sum(axis=1, keepdims=True)
-        if return_proba:
-            return proba
-        return self.classes[np.argmax(proba, axis=1)]
-
-
-def _class_indices(targets):
-    """Class index of each row of encoded targets (one-hot, a 0/1 column, or indices)."""
-    targets = np.asarray(targets)
-    if targets.ndim == 2 and targets.shape[1] > 1:
-        return targets.argmax(axis=1)
-    return targets.ravel().astype(int)
 
 
 class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
@@ -86,6 +40,9 @@ class _SequenceClassifierBase(ClassifierMixin, SequenceEstimatorBase):
         "one_vs_rest": ["boolean"],
     }
     _fitted_attributes: ClassVar[tuple] = (*SequenceEstimatorBase._fitted_attributes, "classes_")
+    # A classifier's loss on a few batches an epoch is noisy: 15 epochs without improvement
+    # stopped GunPoint's fits at 0.69-0.71 accuracy where 45 reach 0.96 (choosing_settings).
+    _auto_patience_epochs: ClassVar[tuple] = (5, 45)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -259,8 +216,9 @@ class AttentionLSTMClassifier(_SequenceClassifierBase):
 
     ``LSTM(units, return_sequences=True)`` (stacked ``n_layers`` times,
     optionally bidirectional) -> attention pooling over the real steps ->
-    ``Dense`` with a sigmoid (two classes) or softmax (more), or one sigmoid
-    per class with ``one_vs_rest=True``. Padded steps
+    (batch normalisation, for univariate sequences) -> ``Dense`` with a
+    sigmoid (two classes) or softmax (more), or one sigmoid per class with
+    ``one_vs_rest=True``. Padded steps
     (every feature equal to :data:`~attn_sklearn.MASK_VALUE`, as written by
     :class:`~attn_sklearn.SequencePadder`) are invisible to the network: a
     sequence gets the same prediction however much padding it carries.
@@ -276,14 +234,15 @@ class AttentionLSTMClassifier(_SequenceClassifierBase):
 default="additive"
         %(attention_choices)s
     %(attention_options)s
-    %(training_parameters)s
+    %(batch_norm)s
+    %(training_parameters_long)s
     validation_fraction : float or "auto", default="auto"
         Fraction of the rows held out, stratified by class, to monitor early
         stopping. ``0`` monitors the training loss instead. ``"auto"`` holds
         out 10 %, or nothing when 10 % would be fewer than two rows per class
         (under 20 rows per class on average): so few rows rank epochs by
         chance. ``validation_fraction_`` is the fraction the fit used.
-    %(patience)s
+    %(patience_classifier)s
     %(class_weight)s
     %(one_vs_rest)s
     %(runtime_parameters)s
@@ -312,6 +271,9 @@ default="additive"
     score_from_ : {"inputs", "states"}
         What the attention pooling scores: ``score_from``, with ``"auto"``
         decided from ``n_step_features_in_``.
+    batch_norm_ : bool
+        Whether the network batch-normalises its pooled vector:
+        ``batch_norm``, with ``"auto"`` decided from ``n_step_features_in_``.
 
     See Also
     --------
@@ -332,6 +294,11 @@ default="additive"
     ['down', 'up']
     """
 
+    _parameter_constraints: ClassVar[dict] = {
+        **_SequenceClassifierBase._parameter_constraints,
+        "batch_norm": ["boolean", StrOptions({"auto"})],
+    }
+
     def __init__(
         self,
         units=64,
@@ -349,11 +316,12 @@ default="additive"
         layer_norm=False,
         score_from="auto",
         entropy_penalty=0.0,
+        batch_norm="auto",
         learning_rate=3e-3,
-        epochs=100,
+        epochs=200,
         batch_size=32,
         validation_fraction="auto",
-        patience=15,
+        patience="auto",
         class_weight=None,
         one_vs_rest=False,
         callbacks=None,
@@ -374,6 +342,7 @@ default="additive"
         self.layer_norm = layer_norm
         self.score_from = score_from
         self.entropy_penalty = entropy_penalty
+        self.batch_norm = batch_norm
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -384,6 +353,12 @@ default="additive"
         self.callbacks = callbacks
         self.random_state = random_state
         self.verbose = verbose
+
+    @property
+    def batch_norm_(self):
+        """Whether the fitted network batch-normalises its pooled vector ("auto" decided)."""
+        check_is_fitted(self, "n_step_features_in_")
+        return resolve_batch_norm(self.batch_norm, self.n_step_features_in_)
 
     def _keras_build_fn(self):
         return build_attention_lstm(

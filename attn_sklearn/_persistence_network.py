@@ -5,8 +5,10 @@ import numpy as np
 from ._architectures import (
     SELF_ATTENTION_TYPES,
     has_attention,
+    has_pooled_norm,
     has_self_attention,
     has_step_encoding,
+    resolve_batch_norm,
     resolve_score_from,
 )
 from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
@@ -73,6 +75,14 @@ def check_network(model, estimator, fitted):
             "model.keras: the network's attention scores do not come from what "
             f"score_from={estimator.score_from!r} says for {fitted['n_step_features_in_']} "
             "values per step."
+        )
+    given = getattr(estimator, "batch_norm", False)
+    batch_norm = resolve_batch_norm(given, fitted["n_step_features_in_"])
+    if has_pooled_norm(model) != batch_norm:
+        raise StateError(
+            f"model.keras: the network's pooled vector is {'not ' if batch_norm else ''}"
+            f"batch-normalised, unlike what batch_norm={given!r} gives for "
+            f"{fitted['n_step_features_in_']} values per step."
         )
     if hasattr(estimator, "normalize"):
         problem = forecasting_layers_problem(model, estimator, fitted["n_timesteps_in_"])

@@ -6,6 +6,7 @@ shared through module-scoped fixtures and each test fits as little as it can.
 
 import pickle
 
+import keras
 import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier
@@ -223,6 +224,64 @@ def test_attention_none_predicts_but_cannot_explain():
     assert clf.predict_proba(X[:, :5]).shape == (len(X), 3)
     with pytest.raises(ValueError, match="attention='none'"):
         clf.explain(X)
+
+
+# ------------------------------------------------------------ pooled batch norm
+
+
+@pytest.fixture(scope="module")
+def univariate():
+    """A classifier fitted on 2-D (univariate) sequences, and those sequences as 3-D."""
+    X, y = _labelled_sequences(["a", "b"], n_features=1)
+    return AttentionLSTMClassifier(**FAST).fit(X[:, :, 0], y), X.astype(np.float32)
+
+
+def _layer_names(clf):
+    return [layer.name for layer in clf.model_.layers]
+
+
+def test_auto_batch_norm_normalises_the_pooling_of_univariate_sequences_only(models, univariate):
+    clf = univariate[0]
+    assert clf.batch_norm_ is True
+    assert _layer_names(clf)[-2:] == ["pooled_batch_norm", "output"]
+    several = models("additive")[0]  # two values per step
+    assert several.batch_norm_ is False
+    assert "pooled_batch_norm" not in _layer_names(several)
+    forced = _fitted(["a", "b"], batch_norm=True)[0]
+    assert _layer_names(forced)[-2:] == ["pooled_batch_norm", "output"]
+
+
+def test_the_normalisation_keeps_the_training_rows_exact_statistics(univariate):
+    # Not Keras' running averages: the mean and variance of the final network's pooled
+    # vectors over the rows it trained on (all of them here: FAST holds out none).
+    clf, X = univariate
+    layer = clf.model_.get_layer("pooled_batch_norm")
+    pooled = keras.Model(clf.model_.input, layer.input)(X, training=False)
+    pooled = np.asarray(pooled, dtype=np.float64)
+    np.testing.assert_allclose(layer.moving_mean.numpy(), pooled.mean(axis=0), atol=1e-6)
+    np.testing.assert_allclose(layer.moving_variance.numpy(), pooled.var(axis=0), rtol=1e-4)
+
+
+def test_batch_norm_leaves_the_chance_plateau_of_long_univariate_sequences():
+    # Zero-mean series whose class is the order of a +2/-2 wave somewhere in 200 steps:
+    # averaged over the steps, an untrained LSTM's states barely tell the classes apart.
+    rng = np.random.default_rng(0)
+    y = np.arange(96) % 2
+    X = rng.normal(scale=0.5, size=(96, 200))
+    wave = np.r_[np.full(10, 2.0), np.full(10, -2.0)]
+    for row, start in enumerate(rng.integers(0, 180, size=96)):
+        X[row, start : start + 20] += wave if y[row] else -wave
+    losses = {}
+    for batch_norm in (True, False):
+        params = dict(units=8, epochs=10, patience=None, batch_norm=batch_norm, random_state=0)
+        losses[batch_norm] = AttentionLSTMClassifier(**params).fit(X, y).history_["loss"][-1]
+    assert losses[True] < 0.3 < 0.55 < losses[False]  # ln 2 = 0.69
+
+
+def test_auto_patience_waits_45_epochs_on_small_data(models):
+    # 48 rows at batch 16 are 3 gradient steps an epoch: "auto" would wait 117, capped at 45.
+    clf = models("additive")[0]
+    assert clf.patience == "auto" and clf.patience_ == 45
 
 
 # ---------------------------------------------------------------- class weights

@@ -304,7 +304,7 @@ _BAD_FIELDS = [
     (_CLF, ("fitted", "X_ndim_"), 4, r"fitted\['X_ndim_'\] must be 2 or 3"),
     (_CLF, ("fitted", "n_step_features_in_"), 3, "model.keras must be a network with one input"),
     (_CLF, ("fitted", "history_"), {"loss": [1]}, r"history_'\]\['loss'\]\[0\] must be a finite"),
-    (_CLF, ("fitted", "patience_"), 5, r"fitted\['patience_'\] must be params\['patience'\], 15"),
+    (_REG, ("fitted", "patience_"), 5, r"fitted\['patience_'\] must be params\['patience'\], 15"),
     (_CLF, ("fitted", "patience_"), 15.0, r"fitted\['patience_'\] must be an integer >= 1"),
     (_CLF, ("fitted", "validation_fraction_"), 1.0, r"validation_fraction_'\] must be a float in"),
     (
@@ -313,11 +313,13 @@ _BAD_FIELDS = [
         0.0,
         r"must be params\['validation_fraction'\], 0.1",
     ),
-    (_CLF, ("params", "patience"), None, r"fitted\['patience_'\] must be params\['patience'\], No"),
+    (_REG, ("params", "patience"), None, r"fitted\['patience_'\] must be params\['patience'\], No"),
     (_CLF, ("target_encoder", "classes"), {"__ndarray__": ["a", "b"], "dtype": "<U1"}, "equal"),
     (_CLF, ("target_encoder", "one_vs_rest"), True, r"one_vs_rest'\] must be False \(what par"),
     (_CLF, ("params", "one_vs_rest"), True, r"one_vs_rest'\] must be True \(what params"),
     (_CLF, ("params", "one_vs_rest"), "yes", r"params: The 'one_vs_rest' parameter"),
+    (_CLF, ("params", "batch_norm"), True, "pooled vector is not batch-normalised, unlike wh"),
+    (_CLF, ("params", "batch_norm"), "yes", r"params: The 'batch_norm' parameter"),
     (_REG, ("params", "entropy_penalty"), -1.0, r"params: The 'entropy_penalty' parameter"),
     (_CLF, ("seed",), 2**31, r"seed must be an integer in \[0, 2147483647\]"),
     (_CLF, ("class",), "Pipeline", "class must be one of"),
@@ -386,6 +388,28 @@ def test_a_file_written_before_one_vs_rest_loads_with_its_softmax_head(tmp_path)
     wrong = tmp_path / "wrong.attn"
     wrong.write_bytes(_zip(members))
     with pytest.raises(ValueError, match="output activation is softmax"):
+        load(wrong)
+
+
+def test_a_file_written_before_batch_norm_loads_without_it(tmp_path):
+    X = np.random.default_rng(1).normal(size=(30, 5))  # univariate: "auto" normalises
+    y = np.arange(30) % 3
+    clf = AttentionLSTMClassifier(**FAST, batch_norm=False).fit(X, y)
+    members = _members(clf.save(tmp_path / "now.attn"))
+    document = json.loads(members["estimator.json"])
+    del document["params"]["batch_norm"]
+    old = tmp_path / "old.attn"
+    old.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
+    loaded = load(old)
+    assert loaded.get_params()["batch_norm"] is False
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # A network with the normalisation under such a file is refused, not misread.
+    normalised = AttentionLSTMClassifier(**FAST).fit(X, y)
+    members = _members(normalised.save(tmp_path / "normalised.attn"))
+    members["estimator.json"] = json.dumps(document).encode()
+    wrong = tmp_path / "wrong.attn"
+    wrong.write_bytes(_zip(members))
+    with pytest.raises(ValueError, match="is batch-normalised, unlike what batch_norm=False"):
         load(wrong)
 
 
