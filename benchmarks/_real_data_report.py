@@ -52,8 +52,11 @@ def lengths(info):
     )
 
 
-def common_notes(args, datasets):
-    """Notes shared by both real-data benchmarks: seeds, padding, warm-up, warnings."""
+def common_notes(args, datasets, defaults):
+    """Notes shared by both real-data benchmarks: seeds, padding, warm-up, warnings.
+
+    ``defaults`` says in a few words what our estimator's defaults train with.
+    """
     notes = [
         f"seeded methods: mean ± sample std over random_state {args.seeds}; the others are "
         "deterministic and run once.",
@@ -61,12 +64,7 @@ def common_notes(args, datasets):
         "split, whole pipeline included, after an untimed warm-up fit of every method on a "
         "few rows (numba compilation, TensorFlow start-up).",
         "ours: the estimator's defaults"
-        + (
-            f" except {our_params(args)}"
-            if our_params(args)
-            else " (100 epochs at most, early stopping with patience 15 on a 10 % hold-out; "
-            "the classifier holds out none when 10 % is under two rows per class)"
-        )
+        + (f" except {our_params(args)}" if our_params(args) else f" ({defaults})")
         + "; 'epochs (best)': epochs it trained for and the best one by the loss early "
         "stopping watched, whose weights it restored (means over seeds).",
         f"MiniRocket: {args.n_kernels} kernels, n_jobs=1.",
@@ -104,10 +102,11 @@ def print_warnings(datasets, methods):
         )
 
 
-def print_results(results, methods, metrics, title):
+def print_results(results, methods, metrics, title, defaults):
     """The per-method table (``metrics``: ``(key, header, spec)``), the summary, the warnings.
 
-    ``title`` names the first metric, which the summary table shows per data set and method.
+    ``title`` names the first metric, which the summary table shows per data set and method;
+    ``defaults`` is :func:`common_notes`'.
     """
     datasets = results["datasets"]
     rows = []
@@ -134,7 +133,7 @@ def print_results(results, methods, metrics, title):
         ],
         rows,
         title=f"{title} and time per method",
-        notes=common_notes(argparse.Namespace(**results["settings"]), datasets),
+        notes=common_notes(argparse.Namespace(**results["settings"]), datasets, defaults),
     )
     key, _, spec = metrics[0]
     print_table(

@@ -121,7 +121,10 @@ def print_report(results):
         "Data sets (standard train/test splits, as shipped with aeon)",
     )
     methods = {k: METHODS[k] for k in results["methods"]}
-    print_results(results, methods, [("rmse", "RMSE", ".4g"), ("mae", "MAE", ".4g")], "Test RMSE")
+    defaults = "100 epochs at most, early stopping with patience 15 on a 10 % hold-out"
+    print_results(
+        results, methods, [("rmse", "RMSE", ".4g"), ("mae", "MAE", ".4g")], "Test RMSE", defaults
+    )
 
 
 def main(argv=None):
