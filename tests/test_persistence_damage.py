@@ -354,17 +354,35 @@ def test_each_bad_field_gets_a_clear_message(saved, tmp_path, kind, field, value
     assert str(info.value).startswith(f"{damaged}: ")
 
 
+def _as_an_older_file(estimator, tmp_path, *fields):
+    """Save ``estimator`` without ``fields`` (``(section, key)``), as files from before them.
+
+    Returns the loaded estimator and a writer that puts another estimator's
+    network under that older ``estimator.json``.
+    """
+    members = _members(estimator.save(tmp_path / "now.attn"))
+    document = json.loads(members["estimator.json"])
+    for section, key in fields:
+        del document[section][key]
+    older = json.dumps(document).encode()
+    old = tmp_path / "old.attn"
+    old.write_bytes(_zip({**members, "estimator.json": older}))
+
+    def under_it(other):
+        path = tmp_path / "other.attn"
+        network = _members(other.save(tmp_path / "o.attn"))
+        path.write_bytes(_zip({**network, "estimator.json": older}))
+        return path
+
+    return load(old), under_it
+
+
 def test_a_file_written_before_score_from_loads_with_state_scores(tmp_path):
     # Files written before score_from existed hold networks that score the LSTM states.
     X = np.random.default_rng(1).normal(size=(30, 5, 2))
     y = (X[:, 1, 0] > 0).astype(int)
     clf = AttentionLSTMClassifier(**FAST, score_from="states").fit(X, y)
-    members = _members(clf.save(tmp_path / "now.attn"))
-    document = json.loads(members["estimator.json"])
-    del document["params"]["score_from"]
-    old = tmp_path / "old.attn"
-    old.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
-    loaded = load(old)
+    loaded, _ = _as_an_older_file(clf, tmp_path, ("params", "score_from"))
     assert loaded.get_params()["score_from"] == "states"
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
@@ -373,20 +391,12 @@ def test_a_file_written_before_one_vs_rest_loads_with_its_softmax_head(tmp_path)
     X = np.random.default_rng(1).normal(size=(30, 5, 2))
     y = np.arange(30) % 3
     clf = AttentionLSTMClassifier(**FAST).fit(X, y)
-    members = _members(clf.save(tmp_path / "now.attn"))
-    document = json.loads(members["estimator.json"])
-    del document["params"]["one_vs_rest"], document["target_encoder"]["one_vs_rest"]
-    old = tmp_path / "old.attn"
-    old.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
-    loaded = load(old)
+    fields = ("params", "one_vs_rest"), ("target_encoder", "one_vs_rest")
+    loaded, under_it = _as_an_older_file(clf, tmp_path, *fields)
     assert loaded.get_params()["one_vs_rest"] is False
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     # A one-vs-rest network under a file that says softmax is refused, not misread.
-    ovr = AttentionLSTMClassifier(**FAST, one_vs_rest=True).fit(X, y)
-    members = _members(ovr.save(tmp_path / "ovr.attn"))
-    members["estimator.json"] = json.dumps(document).encode()
-    wrong = tmp_path / "wrong.attn"
-    wrong.write_bytes(_zip(members))
+    wrong = under_it(AttentionLSTMClassifier(**FAST, one_vs_rest=True).fit(X, y))
     with pytest.raises(ValueError, match="output activation is softmax"):
         load(wrong)
 
@@ -395,20 +405,11 @@ def test_a_file_written_before_batch_norm_loads_without_it(tmp_path):
     X = np.random.default_rng(1).normal(size=(30, 5))  # univariate: "auto" normalises
     y = np.arange(30) % 3
     clf = AttentionLSTMClassifier(**FAST, batch_norm=False).fit(X, y)
-    members = _members(clf.save(tmp_path / "now.attn"))
-    document = json.loads(members["estimator.json"])
-    del document["params"]["batch_norm"]
-    old = tmp_path / "old.attn"
-    old.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
-    loaded = load(old)
+    loaded, under_it = _as_an_older_file(clf, tmp_path, ("params", "batch_norm"))
     assert loaded.get_params()["batch_norm"] is False
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     # A network with the normalisation under such a file is refused, not misread.
-    normalised = AttentionLSTMClassifier(**FAST).fit(X, y)
-    members = _members(normalised.save(tmp_path / "normalised.attn"))
-    members["estimator.json"] = json.dumps(document).encode()
-    wrong = tmp_path / "wrong.attn"
-    wrong.write_bytes(_zip(members))
+    wrong = under_it(AttentionLSTMClassifier(**FAST).fit(X, y))
     with pytest.raises(ValueError, match="is batch-normalised, unlike what batch_norm=False"):
         load(wrong)
 
