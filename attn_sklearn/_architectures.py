@@ -337,7 +337,7 @@ def has_attention(model):
 
 
 def has_pooled_norm(model):
-    """Whether ``model`` batch-normalises its pooled vector (``batch_norm=True``)."""
+    """Whether ``model`` batch-normalises its pooled vector (``batch_norm`` on)."""
     return has_layer(model, POOLED_NORM_LAYER_NAME)
 
 

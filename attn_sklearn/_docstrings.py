@@ -109,7 +109,6 @@ default="multiplicative"
         more faithful, and not sequences of several values per step, where it
         made the attention less faithful on a planted task (see
         :doc:`/choosing_settings`). ``batch_norm_`` says which was used.""",
-
     "class_weight": """class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in scikit-learn.""",
     "one_vs_rest": """one_vs_rest : bool, default=False
