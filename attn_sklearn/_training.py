@@ -1,4 +1,4 @@
-"""How a fit trains: rows held out, patience, callbacks (user's, halving, early stopping)."""
+"""How a fit trains: rows held out, patience, callbacks, and the pooled normalisation after it."""
 
 import math
 
