@@ -108,7 +108,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         "verbose": ["verbose"],
     }
     # Bounds, in epochs, of patience="auto" (see ``resolve_patience``); None: its default.
-    _auto_patience_epochs: ClassVar[tuple | None] = None
+    _auto_patience_epochs = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -19,8 +19,14 @@ _PATIENCE = """Epochs without improvement of the monitored loss before training 
         ``epochs`` at a constant learning rate. ``patience_`` is the patience
         the fit used."""
 _PATIENCE_15 = _PATIENCE.format(high=15, rows="768", batches=24, example="8 on 1,400")
-# Classifiers wait longer on small data: see _SequenceClassifierBase._auto_patience_epochs.
-_PATIENCE_45 = _PATIENCE.format(high=45, rows="224", batches=7, example="15 on 768")
+# AttentionLSTMClassifier waits longer when it normalises its pooling (_auto_patience_epochs).
+_PATIENCE_CLASSIFIER = _PATIENCE_15.replace(
+    '``"auto"`` waits about 350 gradient steps, in whole epochs: 15',
+    '``"auto"`` waits about 350 gradient steps, in whole epochs. With the\n'
+    "        pooled vector normalised (``batch_norm_``; the normalised loss is\n"
+    "        noisier), 45 on up to 224 training rows (7 batches an epoch), 15 on\n"
+    "        768, at least 5; otherwise 15",
+)
 
 _FRAGMENTS = {
     "units": """units : int, default=64
@@ -95,7 +101,7 @@ default="multiplicative"
     "patience_auto": f"""patience : int, "auto" or None, default="auto"
         {_PATIENCE_15}""",
     "patience_classifier": f"""patience : int, "auto" or None, default="auto"
-        {_PATIENCE_45}""",
+        {_PATIENCE_CLASSIFIER}""",
     "batch_norm": """batch_norm : bool or "auto", default="auto"
         Batch-normalise the pooled vector (the attention's output, or the
         last state with ``attention="none"``) before the output layer.

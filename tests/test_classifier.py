@@ -278,10 +278,11 @@ def test_batch_norm_leaves_the_chance_plateau_of_long_univariate_sequences():
     assert losses[True] < 0.3 < 0.55 < losses[False]  # ln 2 = 0.69
 
 
-def test_auto_patience_waits_45_epochs_on_small_data(models):
-    # 48 rows at batch 16 are 3 gradient steps an epoch: "auto" would wait 117, capped at 45.
-    clf = models("additive")[0]
-    assert clf.patience == "auto" and clf.patience_ == 45
+def test_auto_patience_waits_longer_for_the_normalised_pooling(models, univariate):
+    # 48 rows at batch 16 are 3 gradient steps an epoch: "auto" would wait 117 epochs,
+    # capped at 45 with the normalised pooling and at 15 without, as other estimators.
+    assert univariate[0].patience == "auto" and univariate[0].patience_ == 45
+    assert models("additive")[0].patience_ == 15
 
 
 # ---------------------------------------------------------------- class weights
