@@ -232,7 +232,10 @@ default="additive"
         %(attention_choices)s
     %(attention_options)s
     %(batch_norm)s
-    %(training_parameters_long)s
+    %(learning_rate)s
+    epochs : int, default=200
+        Maximum number of passes over the training data.
+    %(batch_size)s
     validation_fraction : float or "auto", default="auto"
         Fraction of the rows held out, stratified by class, to monitor early
         stopping. ``0`` monitors the training loss instead. ``"auto"`` holds

@@ -7,25 +7,29 @@ in. Parameters whose default or meaning differ between estimators
 class, ``attention`` around the shared ``%(attention_choices)s`` description.
 """
 
-# What patience means; the estimators differ in its default and in the bounds of "auto".
-_PATIENCE = """Epochs without improvement of the monitored loss before training stops
+# What patience means; the estimators differ in its default and in what "auto" waits.
+_PATIENCE_HEAD = """Epochs without improvement of the monitored loss before training stops
         and the best weights are restored; the learning rate is halved after
         ``patience // 3`` such epochs. Early stopping watches from epoch
         ``patience`` on, so a fit runs at least ``2 * patience`` epochs (or all
         ``epochs``) and never keeps the weights of its first ``patience``
-        epochs. ``"auto"`` waits about 350 gradient steps, in whole epochs: {high}
-        on up to {rows} training rows at ``batch_size=32`` ({batches} batches an epoch),
-        fewer on more rows ({example}), at least 5. ``None`` trains for all
+        epochs. ``"auto"`` waits about 350 gradient steps, in whole epochs"""
+_PATIENCE_TAIL = """ ``None`` trains for all
         ``epochs`` at a constant learning rate. ``patience_`` is the patience
         the fit used."""
-_PATIENCE_15 = _PATIENCE.format(high=15, rows="768", batches=24, example="8 on 1,400")
+_PATIENCE_AUTO = """: 15
+        on up to 768 training rows at ``batch_size=32`` (24 batches an epoch),
+        fewer on more rows (8 on 1,400), at least 5."""
+_PATIENCE = _PATIENCE_HEAD + _PATIENCE_AUTO + _PATIENCE_TAIL
 # AttentionLSTMClassifier waits longer when it normalises its pooling (_auto_patience_epochs).
-_PATIENCE_CLASSIFIER = _PATIENCE_15.replace(
-    '``"auto"`` waits about 350 gradient steps, in whole epochs: 15',
-    '``"auto"`` waits about 350 gradient steps, in whole epochs. With the\n'
-    "        pooled vector normalised (``batch_norm_``; the normalised loss is\n"
-    "        noisier), 45 on up to 224 training rows (7 batches an epoch), 15 on\n"
-    "        768, at least 5; otherwise 15",
+_PATIENCE_CLASSIFIER = (
+    _PATIENCE_HEAD
+    + """. With the
+        pooled vector normalised (``batch_norm_``; the normalised loss is
+        noisier), 45 on up to 224 training rows (7 batches an epoch), 15 on
+        768, at least 5; otherwise 15"""
+    + _PATIENCE_AUTO.removeprefix(": 15")
+    + _PATIENCE_TAIL
 )
 
 _FRAGMENTS = {
@@ -92,14 +96,12 @@ default="multiplicative"
         Adam learning rate.""",
     "epochs": """epochs : int, default=100
         Maximum number of passes over the training data.""",
-    "epochs_200": """epochs : int, default=200
-        Maximum number of passes over the training data.""",
     "batch_size": """batch_size : int, default=32
         Mini-batch size.""",
     "patience": f"""patience : int, "auto" or None, default=15
-        {_PATIENCE_15}""",
+        {_PATIENCE}""",
     "patience_auto": f"""patience : int, "auto" or None, default="auto"
-        {_PATIENCE_15}""",
+        {_PATIENCE}""",
     "patience_classifier": f"""patience : int, "auto" or None, default="auto"
         {_PATIENCE_CLASSIFIER}""",
     "batch_norm": """batch_norm : bool or "auto", default="auto"
@@ -163,7 +165,6 @@ _GROUPS = {
         "entropy_penalty",
     ),
     "training_parameters": ("learning_rate", "epochs", "batch_size"),
-    "training_parameters_long": ("learning_rate", "epochs_200", "batch_size"),
     "runtime_parameters": ("callbacks", "random_state", "verbose"),
 }
 _FRAGMENTS.update(
