@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._layers_attention import SELF_ATTENTION_SCORES
 from ._masking import MASK_VALUE
-from .layers import AttentionPooling, SequenceSelfAttention
+from .layers import AttentionPooling, SequenceSelfAttention, StepPatches
 
 POOLING_LAYER_NAME = "attention"
 SELF_ATTENTION_LAYER_NAME = "self_attention"
@@ -25,6 +25,7 @@ SCORE_SOURCES = ("auto", "inputs", "states")
 STEP_ENCODING_LAYER_NAME = "step_encoding"
 DECODER_LAYER_NAME = "decoder"
 POOLED_NORM_LAYER_NAME = "pooled_batch_norm"
+PATCHES_LAYER_NAME = "step_patches"
 
 # scikit-learn parameter constraints of the NetworkSpec fields, shared by every estimator.
 NETWORK_CONSTRAINTS = {
@@ -98,6 +99,10 @@ class NetworkSpec:
     ``entropy_penalty`` weighs a penalty on the normalised entropy of the
     pooling weights (see :class:`~attn_sklearn.layers.AttentionPooling`).
 
+    ``patch_size`` above 1 groups that many consecutive input steps into one
+    step of the network (:class:`~attn_sklearn.layers.StepPatches`, before
+    the padding mask); ``"auto"`` scores then count the values of a patch.
+
     ``batch_norm`` batch-normalises the pooled vector. Pooling averages the
     LSTM states over the steps, so at initialisation the pooled vectors of
     different sequences differ by a small fraction of their size (on the
@@ -128,12 +133,14 @@ class NetworkSpec:
     score_from: str = "inputs"
     entropy_penalty: float = 0.0
     batch_norm: bool = False
+    patch_size: int = 1
 
     @classmethod
     def from_estimator(cls, estimator):
         """The trunk hyperparameters of an estimator, as the builders take them."""
         # Plain Python numbers: grids built with NumPy give np.int64, which Keras rejects.
         optional_int = lambda value: None if value is None else int(value)  # noqa: E731
+        patch_size = int(getattr(estimator, "patch_size", 1))
         return cls(
             units=int(estimator.units),
             n_layers=int(estimator.n_layers),
@@ -147,11 +154,14 @@ class NetworkSpec:
             causal=bool(estimator.causal),
             residual=bool(estimator.residual),
             layer_norm=bool(estimator.layer_norm),
-            score_from=resolve_score_from(estimator.score_from, estimator.n_step_features_in_),
+            score_from=resolve_score_from(
+                estimator.score_from, estimator.n_step_features_in_ * patch_size
+            ),
             entropy_penalty=float(estimator.entropy_penalty),
             batch_norm=resolve_batch_norm(
                 getattr(estimator, "batch_norm", False), estimator.n_step_features_in_
             ),
+            patch_size=patch_size,
         )
 
 
@@ -320,7 +330,10 @@ def build_attention_lstm(*, n_features, spec, seed=None, **head):
         ``"self_attention"``.
     """
     inputs = keras.Input(shape=(None, n_features), name="sequence")
-    x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(inputs)
+    x = inputs
+    if spec.patch_size > 1:
+        x = StepPatches(spec.patch_size, name=PATCHES_LAYER_NAME)(x)
+    x = keras.layers.Masking(mask_value=MASK_VALUE, name="padding_mask")(x)
     seeds = SeedStream(seed)
     context = sequence_trunk(x, spec, seeds)
     return compile_head(inputs, context, name="attention_lstm", seeds=seeds, **head)
@@ -349,6 +362,13 @@ def has_self_attention(model):
 def has_decoder(model):
     """Whether ``model`` forecasts with an attending decoder (weights ``(batch, H, T)``)."""
     return has_layer(model, DECODER_LAYER_NAME)
+
+
+def patch_size_of(model):
+    """Steps per patch of ``model``'s input (1 when it has no :class:`StepPatches`)."""
+    if not has_layer(model, PATCHES_LAYER_NAME):
+        return 1
+    return model.get_layer(PATCHES_LAYER_NAME).patch_size
 
 
 def has_step_encoding(model):

@@ -41,9 +41,9 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length, check_is_fitted
 
-from ._architectures import NETWORK_CONSTRAINTS, resolve_score_from
+from ._architectures import NETWORK_CONSTRAINTS, NetworkSpec
 from ._batches import evaluation_batches, n_samples, row_gatherer, training_batches
-from ._explain import attention_frame, check_explain_request, step_importance
+from ._explain import attention_frame, check_explain_request, step_weights
 from ._inference import run_inference
 from ._keras_files import model_from_bytes, model_to_bytes
 from ._masking import real_steps
@@ -299,7 +299,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
     def score_from_(self):
         """What the fitted network's attention pooling scores: ``score_from``, "auto" decided."""
         check_is_fitted(self, "n_step_features_in_")
-        return resolve_score_from(self.score_from, self.n_step_features_in_)
+        return NetworkSpec.from_estimator(self).score_from
 
     def _attended(self, X):
         """The sequences of validated ``X`` that attention runs over (all of it here)."""
@@ -346,10 +346,9 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
         check_explain_request(self.model_, full=full, as_frame=as_frame, step_labels=step_labels)
         X = self._check_sequences(X, reset=False)
         outputs = [out.astype(np.float64) for out in run_inference(self.model_, X, "explain")]
-        weights = outputs[-1] if full else step_importance(*outputs)
-        if as_frame:
-            return attention_frame(weights, real_steps(self._attended(X)), step_labels)
-        return weights
+        real = real_steps(self._attended(X))
+        weights = step_weights(self.model_, outputs, full=full, real=real)
+        return attention_frame(weights, real, step_labels) if as_frame else weights
 
     # ------------------------------------------------------------ persistence
     def __getstate__(self):

@@ -1,6 +1,6 @@
 """AttentionLSTMClassifier, and the private base shared by the sequence classifiers."""
 
-from numbers import Real
+from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
@@ -12,7 +12,11 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from ._architectures import NetworkSpec, build_attention_lstm, resolve_batch_norm
+from ._architectures import (
+    NetworkSpec,
+    build_attention_lstm,
+    resolve_batch_norm,
+)
 from ._base import SequenceEstimatorBase
 from ._docstrings import fill_doc
 from ._label_encoding import _class_indices, _LabelEncoder
@@ -232,6 +236,7 @@ default="additive"
         %(attention_choices)s
     %(attention_options)s
     %(batch_norm)s
+    %(patch_size)s
     %(learning_rate)s
     epochs : int, default=200
         Maximum number of passes over the training data.
@@ -297,6 +302,7 @@ default="additive"
     _parameter_constraints: ClassVar[dict] = {
         **_SequenceClassifierBase._parameter_constraints,
         "batch_norm": ["boolean", StrOptions({"auto"})],
+        "patch_size": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -317,6 +323,7 @@ default="additive"
         score_from="auto",
         entropy_penalty=0.0,
         batch_norm="auto",
+        patch_size=1,
         learning_rate=3e-3,
         epochs=200,
         batch_size=32,
@@ -343,6 +350,7 @@ default="additive"
         self.score_from = score_from
         self.entropy_penalty = entropy_penalty
         self.batch_norm = batch_norm
+        self.patch_size = patch_size
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size

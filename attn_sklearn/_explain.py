@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from ._architectures import has_attention, has_decoder, has_self_attention
+from ._architectures import has_attention, has_decoder, has_self_attention, patch_size_of
 
 
 def check_explain_request(model, *, full, as_frame, step_labels):
@@ -41,6 +41,39 @@ def step_importance(pooling, self_attention=None):
     if self_attention is None:
         return pooling
     return np.einsum("bt,bts->bs", pooling, self_attention.mean(axis=1))
+
+
+def step_weights(model, outputs, *, full, real):
+    """The weights ``explain`` returns, one per input step of the sequences.
+
+    ``outputs`` are the attention model's (pooling, then self-attention when
+    there is one), ``real`` the ``(n_samples, T)`` real steps of the input.
+    """
+    weights = outputs[-1] if full else step_importance(*outputs)
+    size = patch_size_of(model)
+    return weights if size == 1 else spread_over_patch_steps(weights, real, size)
+
+
+def spread_over_patch_steps(weights, real, patch_size):
+    """Per-step weights from per-patch ones (see :class:`~attn_sklearn.layers.StepPatches`).
+
+    A patch's weight is shared evenly by its real steps, so a row still sums
+    to 1 over its real steps and padding gets 0. ``weights`` is
+    ``(n, n_patches)`` or full self-attention ``(n, n_heads, n_patches,
+    n_patches)``, whose query rows are repeated for each real step of theirs.
+    """
+    n, n_steps = real.shape
+    n_patches = weights.shape[-1]
+    # Patches are counted from each row's first real step, as StepPatches counts them.
+    first_real = real.argmax(axis=1)
+    patch = np.clip((np.arange(n_steps) - first_real[:, None]) // patch_size, 0, n_patches - 1)
+    counts = np.zeros((n, n_patches))
+    np.add.at(counts, (np.repeat(np.arange(n), n_steps), patch.ravel()), real.ravel())
+    share = real / np.maximum(np.take_along_axis(counts, patch, axis=1), 1)
+    if weights.ndim == 2:
+        return np.take_along_axis(weights, patch, axis=1) * share
+    keys = np.take_along_axis(weights, patch[:, None, None, :], axis=3) * share[:, None, None, :]
+    return np.take_along_axis(keys, patch[:, None, :, None], axis=2) * real[:, None, :, None]
 
 
 def _labels(step_labels, n_steps):

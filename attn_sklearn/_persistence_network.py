@@ -8,6 +8,7 @@ from ._architectures import (
     has_pooled_norm,
     has_self_attention,
     has_step_encoding,
+    patch_size_of,
     resolve_batch_norm,
     resolve_score_from,
 )
@@ -69,11 +70,19 @@ def check_network(model, estimator, fitted):
         raise StateError(
             f"model.keras: the network's attention layers do not match attention={attention!r}."
         )
-    score_from = resolve_score_from(estimator.score_from, fitted["n_step_features_in_"])
+    patch_size = int(getattr(estimator, "patch_size", 1))
+    if patch_size_of(model) != patch_size:
+        raise invalid(
+            "model.keras",
+            f"a network with patches of patch_size={patch_size} steps",
+            patch_size_of(model),
+        )
+    values_per_step = fitted["n_step_features_in_"] * patch_size
+    score_from = resolve_score_from(estimator.score_from, values_per_step)
     if has_step_encoding(model) != (attention != "none" and score_from == "inputs"):
         raise StateError(
             "model.keras: the network's attention scores do not come from what "
-            f"score_from={estimator.score_from!r} says for {fitted['n_step_features_in_']} "
+            f"score_from={estimator.score_from!r} says for {values_per_step} "
             "values per step."
         )
     given = getattr(estimator, "batch_norm", False)

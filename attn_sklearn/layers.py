@@ -6,7 +6,9 @@ sequence's result does not depend on how much padding it carries):
 * :class:`AttentionPooling` pools a sequence into one vector;
 * :class:`SequenceSelfAttention` is masked (multi-head) self-attention;
 * :func:`masked_softmax` and :func:`last_real_step` are the tensor functions
-  they share.
+  they share;
+* :class:`StepPatches` groups consecutive steps of long sequences into one
+  step each, before the recurrent layers.
 
 Multimodal inputs, aligned step by step:
 
@@ -46,6 +48,7 @@ from ._layers_attention import AttentionPooling, SequenceSelfAttention
 from ._layers_base import last_real_step, masked_softmax
 from ._layers_forecast import HorizonAttention, LastRealStep, TargetHistory
 from ._layers_modality import ModalityFusion, ModalityPadding
+from ._layers_patches import StepPatches
 from ._layers_scaling import FeatureScaling, WindowDenormalization, WindowNormalization
 
 __all__ = [
@@ -56,6 +59,7 @@ __all__ = [
     "ModalityFusion",
     "ModalityPadding",
     "SequenceSelfAttention",
+    "StepPatches",
     "TargetHistory",
     "WindowDenormalization",
     "WindowNormalization",

@@ -273,7 +273,8 @@ def test_batch_norm_leaves_the_chance_plateau_of_long_univariate_sequences():
         X[row, start : start + 20] += wave if y[row] else -wave
     losses = {}
     for batch_norm in (True, False):
-        params = dict(units=8, epochs=10, patience=None, batch_norm=batch_norm, random_state=0)
+        params = dict(units=8, epochs=10, patience=None, batch_norm=batch_norm, patch_size=1)
+        params["random_state"] = 0
         losses[batch_norm] = AttentionLSTMClassifier(**params).fit(X, y).history_["loss"][-1]
     assert losses[True] < 0.3 < 0.55 < losses[False]  # ln 2 = 0.69
 
@@ -283,6 +284,52 @@ def test_auto_patience_waits_longer_for_the_normalised_pooling(models, univariat
     # capped at 45 with the normalised pooling and at 15 without, as other estimators.
     assert univariate[0].patience == "auto" and univariate[0].patience_ == 45
     assert models("additive")[0].patience_ == 15
+
+
+# ------------------------------------------------------------------ patches
+
+
+@pytest.fixture(scope="module")
+def patched():
+    """A classifier fitted with 3 steps per patch, and its 3-D sequences."""
+    X, y = _labelled_sequences(["a", "b"])
+    return AttentionLSTMClassifier(**FAST, patch_size=3).fit(X, y), X
+
+
+def test_patch_size_groups_steps_before_the_lstm(univariate):
+    assert univariate[0].patch_size == 1  # the default: every step is a step of the network
+    assert "step_patches" not in _layer_names(univariate[0])
+    X = np.random.default_rng(0).normal(size=(32, 200))
+    clf = AttentionLSTMClassifier(**FAST, patch_size=3).fit(X, np.arange(32) % 2)
+    assert _layer_names(clf)[:3] == ["sequence", "step_patches", "padding_mask"]
+    assert clf.model_.get_layer("step_patches").output.shape[-1] == 3  # 3 steps of 1 value
+    assert clf.score_from_ == "inputs"  # "auto": a patch has several values
+    assert clf.explain(X[:4]).shape == (4, 200)
+
+
+def test_explain_shares_each_patch_weight_among_its_real_steps(patched):
+    clf, X = patched
+    weights = clf.explain(X)  # 8 steps: patches of steps 0-2, 3-5 and 6-7
+    assert weights.shape == (len(X), N_STEPS)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, rtol=1e-6)
+    for group in (slice(0, 3), slice(3, 6), slice(6, 8)):
+        np.testing.assert_allclose(
+            weights[:, group], weights[:, group][:, :1].repeat(group.stop - group.start, axis=1)
+        )
+    assert not np.allclose(weights[:, 0], weights[:, 3])
+
+
+def test_patches_start_at_the_first_real_step_whatever_the_padding(patched):
+    clf, X = patched
+    X = X[:6]
+    expected, weights = clf.predict_proba(X), clf.explain(X)
+    for before in (1, 2, 4):
+        marker = np.full((len(X), before, X.shape[2]), MASK_VALUE)
+        padded = np.concatenate([marker, X, marker[:, :1]], axis=1)
+        np.testing.assert_allclose(clf.predict_proba(padded), expected, rtol=1e-4, atol=1e-6)
+        shifted = clf.explain(padded)
+        np.testing.assert_allclose(shifted[:, before : before + N_STEPS], weights, atol=1e-6)
+        assert np.all(shifted[:, :before] == 0) and np.all(shifted[:, -1] == 0)
 
 
 # ---------------------------------------------------------------- class weights

@@ -15,6 +15,7 @@ from attn_sklearn.layers import (
     ModalityFusion,
     ModalityPadding,
     SequenceSelfAttention,
+    StepPatches,
     WindowNormalization,
     masked_softmax,
 )
@@ -183,6 +184,7 @@ def test_modality_layers_compute_output_shape_matches_outputs():
         ModalityPadding(name="padding"),
         ModalityFusion(name="fusion"),
         WindowNormalization(per_window=[True, False], name="window"),
+        StepPatches(3, name="patches"),
     ],
     ids=lambda layer: type(layer).__name__,
 )
@@ -199,6 +201,24 @@ def test_get_config_lists_every_argument_and_round_trips(layer):
             assert keras.initializers.serialize(value) == config[name]
         else:
             assert value == config[name] == getattr(layer, name)
+
+
+def test_step_patches_group_steps_from_the_first_real_one_whatever_the_padding():
+    m = MASK_VALUE
+    x = np.arange(1.0, 11.0, dtype="float32").reshape(1, 5, 2)  # 5 real steps of 2 values
+    patches = np.asarray(StepPatches(2)(x))
+    # The last patch holds one real step: the missing one counts as zeros.
+    np.testing.assert_array_equal(patches, [[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 0, 0]]])
+    for padding in [(3, 0), (0, 3), (2, 1)]:
+        padded = np.pad(x, [(0, 0), padding, (0, 0)], constant_values=m)
+        out = np.asarray(StepPatches(2)(padded))
+        np.testing.assert_array_equal(out[:, :3], patches)  # same patches, same place
+        assert np.all(out[:, 3:] == m)  # patches of padding alone stay padding
+    assert StepPatches(2).compute_output_shape((None, 5, 2)) == (None, 3, 4)
+    assert tuple(StepPatches(2)(keras.Input((None, 2))).shape) == (None, None, 4)
+    np.testing.assert_array_equal(StepPatches(1)(x), x)
+    with pytest.raises(ValueError, match=r"patch_size to be a positive integer\. Received: patch_"):
+        StepPatches(0)
 
 
 def test_window_normalization_passes_the_features_not_chosen_through_unchanged():

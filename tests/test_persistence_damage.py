@@ -320,6 +320,8 @@ _BAD_FIELDS = [
     (_CLF, ("params", "one_vs_rest"), "yes", r"params: The 'one_vs_rest' parameter"),
     (_CLF, ("params", "batch_norm"), True, "pooled vector is not batch-normalised, unlike wh"),
     (_CLF, ("params", "batch_norm"), "yes", r"params: The 'batch_norm' parameter"),
+    (_CLF, ("params", "patch_size"), 2, "a network with patches of patch_size=2 steps; recei"),
+    (_CLF, ("params", "patch_size"), "yes", r"params: The 'patch_size' parameter"),
     (_REG, ("params", "entropy_penalty"), -1.0, r"params: The 'entropy_penalty' parameter"),
     (_CLF, ("seed",), 2**31, r"seed must be an integer in \[0, 2147483647\]"),
     (_CLF, ("class",), "Pipeline", "class must be one of"),
@@ -612,3 +614,16 @@ def test_a_lambda_layer_is_refused_and_never_run(saved, tmp_path):
     assert not marker.exists()
     keras.saving.load_model(tmp_path / "lambda.keras", safe_mode=False)
     assert marker.exists()  # the payload is live: without safe mode it runs
+
+
+def test_a_file_written_before_patch_size_loads_without_patches(tmp_path):
+    X = np.random.default_rng(1).normal(size=(30, 5, 2))
+    y = np.arange(30) % 3
+    clf = AttentionLSTMClassifier(**FAST).fit(X, y)
+    loaded, under_it = _as_an_older_file(clf, tmp_path, ("params", "patch_size"))
+    assert loaded.get_params()["patch_size"] == 1
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    # A network reading patches under such a file is refused, not misread.
+    wrong = under_it(AttentionLSTMClassifier(**FAST, patch_size=2).fit(X, y))
+    with pytest.raises(ValueError, match=r"patches of patch_size=1 steps; received 2\."):
+        load(wrong)
