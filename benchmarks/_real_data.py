@@ -7,6 +7,8 @@ seed loop and ``main``, which runs a benchmark end to end (its tables are in
 each method, its scores, its reference (chance level or mean) and its report.
 """
 
+import argparse
+import ast
 import statistics
 import sys
 import warnings
@@ -42,6 +44,16 @@ def parse_args(doc, full, quick, argv=None):
         "--units", type=int, default=None, help="ours: LSTM units (default: the estimator's)"
     )
     parser.add_argument(
+        "--set",
+        dest="params",
+        action="append",
+        type=parameter_setting,
+        default=[],
+        metavar="NAME=VALUE",
+        help="ours: another constructor parameter, e.g. --set patch_size=4; the value is "
+        "read as a Python literal (a plain word stays a string); repeat for several",
+    )
+    parser.add_argument(
         "--n-kernels",
         type=int,
         default=None,
@@ -58,9 +70,22 @@ def require_aeon():
         sys.exit(AEON_MISSING)
 
 
+def parameter_setting(text):
+    """``"name=value"`` -> ``(name, value)``, the value read as a Python literal if it is one."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=VALUE, e.g. patch_size=4; received {text!r}"
+        )
+    try:
+        return name, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return name, value
+
+
 def our_params(args, warm_up=False):
     """Keyword arguments of our estimator: its defaults, unless the options say otherwise."""
-    params = {}
+    params = dict(args.params)
     if args.epochs is not None:
         params["epochs"] = args.epochs
     if args.units is not None:
@@ -277,6 +302,7 @@ def settings(args):
         "seeds": args.seeds,
         "epochs": args.epochs,
         "units": args.units,
+        "params": dict(args.params),
         "n_kernels": args.n_kernels,
         "ridge_alphas": RIDGE_ALPHAS.tolist(),
     }

@@ -91,11 +91,31 @@ def test_bench_regression_quick(tmp_path):
 
 
 def test_datasets_option_runs_only_the_chosen_set(tmp_path):
-    results, _ = _run(
-        "bench_regression", tmp_path, "--datasets", "CardanoSentiment", "--n-kernels", "84"
+    results, stdout = _run(
+        "bench_regression",
+        tmp_path,
+        *("--datasets", "CardanoSentiment", "--n-kernels", "84"),
+        *("--set", "attention=linear", "--set", "learning_rate=0.01"),
     )
     assert list(results["datasets"]) == ["CardanoSentiment"]
     assert results["settings"]["n_kernels"] == 84
+    # --set passes any other parameter to ours, read as a literal where it is one.
+    assert results["settings"]["params"] == {"attention": "linear", "learning_rate": 0.01}
+    assert "except {'attention': 'linear', 'learning_rate': 0.01, 'epochs': 2" in stdout
+
+
+def test_a_malformed_set_option_is_refused_by_name():
+    completed = subprocess.run(
+        [sys.executable, "benchmarks/bench_classification.py", "--quick", "--set", "patch_size"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 2
+    assert "--set: expected NAME=VALUE, e.g. patch_size=4; received 'patch_size'" in (
+        completed.stderr
+    )
 
 
 @pytest.mark.parametrize(
