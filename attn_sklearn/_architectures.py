@@ -101,7 +101,7 @@ class NetworkSpec:
 
     ``patch_size`` above 1 groups that many consecutive input steps into one
     step of the network (:class:`~attn_sklearn.layers.StepPatches`, before
-    the padding mask); ``"auto"`` scores then count the values of a patch.
+    the padding mask); ``score_from="auto"`` then counts a patch's values.
 
     ``batch_norm`` batch-normalises the pooled vector. Pooling averages the
     LSTM states over the steps, so at initialisation the pooled vectors of

@@ -12,11 +12,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
-from ._architectures import (
-    NetworkSpec,
-    build_attention_lstm,
-    resolve_batch_norm,
-)
+from ._architectures import NetworkSpec, build_attention_lstm, resolve_batch_norm
 from ._base import SequenceEstimatorBase
 from ._docstrings import fill_doc
 from ._label_encoding import _class_indices, _LabelEncoder
