@@ -155,7 +155,7 @@ class NetworkSpec:
             residual=bool(estimator.residual),
             layer_norm=bool(estimator.layer_norm),
             score_from=resolve_score_from(
-                estimator.score_from, estimator.n_step_features_in_ * patch_size
+                estimator.score_from, estimator.n_step_features_in_, patch_size
             ),
             entropy_penalty=float(estimator.entropy_penalty),
             batch_norm=resolve_batch_norm(
@@ -165,8 +165,11 @@ class NetworkSpec:
         )
 
 
-def resolve_score_from(score_from, n_values_per_step):
+def resolve_score_from(score_from, n_step_features, patch_size=1):
     """``score_from`` with ``"auto"`` decided: "states" for one value per step, else "inputs".
+
+    A step of the network holds ``n_step_features * patch_size`` values: a
+    patch of ``patch_size`` input steps is scored as one step.
 
     A step-local score needs a step whose own content says whether it
     matters. One value per step (a univariate series) cannot say where in the
@@ -177,7 +180,7 @@ def resolve_score_from(score_from, n_values_per_step):
     """
     if score_from != "auto":
         return score_from
-    return "states" if int(n_values_per_step) == 1 else "inputs"
+    return "states" if int(n_step_features) * int(patch_size) == 1 else "inputs"
 
 
 def resolve_batch_norm(batch_norm, n_values_per_step):

@@ -71,8 +71,8 @@ class StepPatches(keras.layers.Layer):
         positions = ops.arange(n_patches * size)[None, :] + ops.cast(first_real, "int32")[:, None]
         inside = positions < n_steps
         positions = ops.minimum(positions, n_steps - 1)
-        values = ops.where(real[..., None], inputs, ops.zeros_like(inputs))
-        values = ops.take_along_axis(values, positions[..., None], axis=1)
+        values = ops.take_along_axis(inputs, positions[..., None], axis=1)
+        # Padding, and the positions past the end (clipped onto the last step), become 0.
         real = ops.logical_and(ops.take_along_axis(real, positions, axis=1), inside)
         values = ops.where(real[..., None], values, ops.zeros_like(values))
         patches = ops.reshape(values, (batch, n_patches, size * n_features))
