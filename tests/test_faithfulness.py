@@ -219,26 +219,15 @@ def test_entropy_penalty_concentrates_the_weights():
 
 
 @pytest.mark.slow
-def test_entropy_penalty_finds_the_multimodal_deciding_step_where_the_default_missed():
-    # Seed 2: the default's top-attended step was the deciding one for 54 % of sequences.
+@pytest.mark.parametrize("seed", [0, 2])
+def test_default_multimodal_attention_finds_the_deciding_step(seed):
+    # Seed 2: without the default entropy_penalty=0.4, the top-attended step was the
+    # deciding one for 54 % of sequences.
     modalities, y, planted = make_multimodal_sequences(
-        600, n_timesteps=8, n_planted_steps=1, random_state=2
+        600, n_timesteps=8, n_planted_steps=1, random_state=seed
     )
     packed = pack_modalities(**modalities)
-    clf = MultimodalAttentionClassifier(entropy_penalty=0.4, random_state=2)
-    clf.fit(packed[:400], y[:400])
-    hits, drop_most, drop_random = _planted_hits(clf, packed[400:], y[400:], planted[400:])
-    assert hits >= 0.8
-    assert drop_most >= 3 * max(drop_random, 0.01)
-
-
-@pytest.mark.slow
-def test_default_multimodal_attention_finds_the_deciding_step():
-    modalities, y, planted = make_multimodal_sequences(
-        600, n_timesteps=8, n_planted_steps=1, random_state=0
-    )
-    packed = pack_modalities(**modalities)
-    clf = MultimodalAttentionClassifier(random_state=0).fit(packed[:400], y[:400])
+    clf = MultimodalAttentionClassifier(random_state=seed).fit(packed[:400], y[:400])
     hits, drop_most, drop_random = _planted_hits(clf, packed[400:], y[400:], planted[400:])
     assert hits >= 0.8
     assert drop_most >= 3 * max(drop_random, 0.01)
