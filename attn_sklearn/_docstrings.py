@@ -97,9 +97,12 @@ default="multiplicative"
     "entropy_penalty_multimodal": "entropy_penalty : float, default=0.4\n        "
     + _ENTROPY_PENALTY
     + """ The default is 0.4 here: every state of the bidirectional
-        trunk carries the deciding steps, and without the penalty the
-        weights missed them on one seed in three of a planted task, while
-        on real multivariate sets 0.4 cost no accuracy.""",
+        trunk carries the deciding steps, and on each of four planted
+        multimodal tasks the penalty made the weights point at them more
+        often on average, at the same or better accuracy, while on real
+        multivariate sets it cost no accuracy. On one single-modality task it locked the weights
+        on steps that did not decide; :doc:`/choosing_settings` has the
+        figures.""",
     "learning_rate": """learning_rate : float, default=3e-3
         Adam learning rate.""",
     "epochs": """epochs : int, default=100
