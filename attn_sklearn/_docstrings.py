@@ -100,9 +100,9 @@ default="multiplicative"
         trunk carries the deciding steps, and on each of four planted
         multimodal tasks the penalty made the weights point at them more
         often on average, at the same or better accuracy, while on real
-        multivariate sets it cost no accuracy. On one single-modality task it locked the weights
-        on steps that did not decide; :doc:`/choosing_settings` has the
-        figures.""",
+        multivariate sets it cost no accuracy. On one single-modality task
+        it locked the weights on steps that did not decide;
+        :doc:`/choosing_settings` has the figures.""",
     "learning_rate": """learning_rate : float, default=3e-3
         Adam learning rate.""",
     "epochs": """epochs : int, default=100
@@ -192,9 +192,10 @@ _GROUPS = {
     "training_parameters": ("learning_rate", "epochs", "batch_size"),
     "runtime_parameters": ("callbacks", "random_state", "verbose"),
 }
-_GROUPS["attention_options_multimodal"] = (
-    *_GROUPS["attention_options"][:-1],
-    "entropy_penalty_multimodal",
+# The multimodal classifier's attention options differ only in entropy_penalty's default.
+_GROUPS["attention_options_multimodal"] = tuple(
+    "entropy_penalty_multimodal" if name == "entropy_penalty" else name
+    for name in _GROUPS["attention_options"]
 )
 _FRAGMENTS.update(
     {group: "\n    ".join(_FRAGMENTS[name] for name in names) for group, names in _GROUPS.items()}
