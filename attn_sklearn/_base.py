@@ -20,14 +20,11 @@ Everything else is ours: scikeras' versions do not fit a scikit-learn citizen to
   NumPy permutation of that seed. Nothing process-wide (NumPy or Python random
   state, TensorFlow's global seed or determinism flag) is read or changed by
   ``fit`` with an integer ``random_state``;
-* inference runs in fixed-shape float32 batches, traced once per batch size,
-  so a row's prediction and attention weights do not depend on the other rows
-  passed with it (see ``_inference.py``);
-* overlapping windows stay views of their series through validation and
-  training (see ``_windows.py``);
-* scikeras' public extras (``initialize``, ``initialized_``,
-  ``current_epoch``, ``scorer``, ``feature_encoder``) are not offered: reading
-  them raises ``AttributeError``.
+* inference runs in fixed-shape float32 batches (see ``_inference.py``), so a
+  row's prediction and attention weights do not depend on the rows beside it;
+* overlapping windows stay views of their series (see ``_windows.py``);
+* scikeras' public extras (``initialize``, ``initialized_``, ``current_epoch``,
+  ``scorer``, ``feature_encoder``) are not offered: they raise ``AttributeError``.
 """
 
 from abc import ABCMeta, abstractmethod
@@ -254,7 +251,7 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
                 gather_x, rows[val], y[val], sample_weight[val], batch_size=int(self.batch_size)
             )
         with no_retracing_warnings():
-            history = self.model_.fit(
+            history = self._training_network().fit(
                 batches,
                 validation_data=val,
                 epochs=initial_epoch + epochs,
@@ -275,6 +272,10 @@ class SequenceEstimatorBase(BaseWrapper, metaclass=ABCMeta):
             self.history_.setdefault(key, []).extend(float(v) for v in values)
 
     # ------------------------------------------------------------ subclass hooks
+    def _training_network(self):
+        """The Keras model that ``fit`` trains: ``model_``, or one that trains it."""
+        return self.model_
+
     def _check_sequences(self, X, *, reset):
         """Validate ``X``; return it as float32 ``(n_samples, n_timesteps, n_features)``."""
         return check_sequences(self, X, reset=reset)

@@ -154,6 +154,22 @@ default="multiplicative"
         It can cost accuracy where a class is told by what it lacks (see
         :doc:`/attention` for both measurements). Probabilities are the
         outputs' odds ``p / (1 - p)``, normalised to sum to 1.""",
+    "deletion_penalty": """deletion_penalty : float or "auto", default="auto"
+        Weight of two training terms that tie the answer to the attended
+        steps: with each step blended towards 0 in proportion to its
+        attention weight (the top-attended step removed), the prediction must
+        become uncertain, while the same blend on random other steps must
+        leave it right. A softmax can otherwise tell one class by the absence
+        of the others' evidence, and that class's weights then point at no
+        step in particular. It runs the network three times per training
+        step instead of once; 0 turns it off. ``"auto"`` is 1.0 for sequences
+        of several values per step (on a planted 4-class task the top-attended
+        step became the deciding one for 99.5 per cent of sequences on every
+        seed, against 74 on one seed without it, and JapaneseVowels rose from
+        0.958 to 0.969) and
+        0 for univariate sequences and ``patch_size`` above 1, where it made
+        the attention less faithful (see :doc:`/attention`).
+        ``deletion_penalty_`` says which was used.""",
     "callbacks": """callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training (checkpoints, TensorBoard, ...).
         They are not saved by :meth:`save`.""",

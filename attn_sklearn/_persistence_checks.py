@@ -41,7 +41,8 @@ _MAX_SEED = 2**31 - 1
 # classifiers had one softmax (one sigmoid for two classes); before entropy_penalty, the
 # attention's weights were not penalised; before calibrate_quantiles, quantile forecasts
 # were the network's; before batch_norm, the pooled vector went to the output as it was;
-# before patch_size, every step was a step of the network.
+# before patch_size, every step was a step of the network; before deletion_penalty,
+# training had no deletion terms.
 _ADDED_PARAMS = {
     "score_from": "states",
     "one_vs_rest": False,
@@ -49,6 +50,7 @@ _ADDED_PARAMS = {
     "calibrate_quantiles": False,
     "batch_norm": False,
     "patch_size": 1,
+    "deletion_penalty": 0.0,
 }
 # Fitted attributes added later, with the value files written before them mean.
 _ADDED_FITTED = {"n_future_features_in_": 0, "quantile_shifts_": None}
