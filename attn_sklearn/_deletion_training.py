@@ -29,14 +29,14 @@ _LOSSES = {
 def resolve_deletion_penalty(deletion_penalty, n_step_features, patch_size, attention):
     """``deletion_penalty`` with ``"auto"`` decided: on for several values per step, else off.
 
-    Measured on 2026-12-02 (seeds 0, 1 and 2; see Getting started): on a planted
-    4-class task with three features, the top-attended step became the deciding
-    one for 99.5 % of held-out sequences on every seed (before: 99 / 98.5 / 74 %),
-    and JapaneseVowels scored 0.968 (before: 0.958). On a univariate planted
-    task it made the state-scored attention less faithful (22-69 % against
-    45-99.5 %), so univariate sequences keep it off; patches change which input
-    steps a weight covers, so ``patch_size`` above 1 keeps it off too, and
-    ``attention="none"`` has no weights to train.
+    Measured on 2026-12-02 (seeds 0, 1 and 2; see Choosing settings): on a
+    planted 4-class task with three features, the top-attended step became the
+    deciding one for 99.5 % of held-out sequences on every seed (before: 99 /
+    98.5 / 74 %), and BasicMotions and JapaneseVowels kept their mean accuracy
+    (0.971). On a univariate planted task it made the state-scored attention
+    less faithful (22-69 % against 45-99.5 %), so univariate sequences keep it
+    off; patches change which input steps a weight covers, so ``patch_size``
+    above 1 keeps it off too, and ``attention="none"`` has no weights to train.
 
     Examples
     --------
@@ -71,6 +71,11 @@ def _uncertainty_loss(y_pred, softmax):
     return ops.mean(cross, axis=-1) - floor
 
 
+def _blend(x, padded, weights):
+    """Each real step of ``x`` moved towards 0 by its weight (0: unchanged, 1: zeroed)."""
+    return ops.where(padded, x, x * (1.0 - weights[..., None]))
+
+
 class DeletionTrainer(keras.Model):
     """Trains ``network`` (a compiled attention classifier) with the deletion penalty.
 
@@ -101,9 +106,6 @@ class DeletionTrainer(keras.Model):
     def call(self, inputs, training=False):
         return self.network(inputs, training=training)
 
-    def _blend(self, x, padded, weights):
-        return ops.where(padded, x, x * (1.0 - weights[..., None]))
-
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
         padded = ops.all(ops.equal(x, MASK_VALUE), axis=-1, keepdims=True)
@@ -118,12 +120,12 @@ class DeletionTrainer(keras.Model):
             # First, while the layers hold this pass's own losses (an entropy penalty).
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
             relative = weights / (ops.max(weights, axis=1, keepdims=True) + 1e-9)
-            hidden = self.network(self._blend(x, padded, relative), training=True)
+            hidden = self.network(_blend(x, padded, relative), training=True)
             uncertain = _uncertainty_loss(hidden, self._softmax)
             if sample_weight is not None:
                 uncertain = uncertain * ops.reshape(sample_weight, ops.shape(uncertain))
             elsewhere = ops.stop_gradient(ops.take_along_axis(relative, rolled, axis=1))
-            control = self.network(self._blend(x, padded, elsewhere), training=True)
+            control = self.network(_blend(x, padded, elsewhere), training=True)
             total = loss + self.penalty * (
                 ops.mean(uncertain) + self._loss(y, control, sample_weight=sample_weight)
             )

@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from attn_sklearn import MASK_VALUE, AttentionLSTMClassifier, load
-from attn_sklearn._deletion_training import DeletionTrainer, _uncertainty_loss, deletion_trainer
+from attn_sklearn._deletion_training import (
+    DeletionTrainer,
+    _blend,
+    _uncertainty_loss,
+    deletion_trainer,
+)
 
 
 def _data(n=48, n_steps=6, n_features=3, seed=0):
@@ -74,7 +79,7 @@ def test_padded_steps_are_never_blended():
     x[0, :2] = MASK_VALUE
     padded = np.all(x == MASK_VALUE, axis=-1, keepdims=True)
     weights = np.full((2, 4), 1.0, "float32")
-    blended = np.asarray(DeletionTrainer._blend(None, x, padded, weights))
+    blended = np.asarray(_blend(x, padded, weights))
     assert np.all(blended[0, :2] == MASK_VALUE)
     assert np.all(blended[0, 2:] == 0) and np.all(blended[1] == 0)
 
