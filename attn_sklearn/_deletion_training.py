@@ -20,6 +20,9 @@ from ._masking import MASK_VALUE
 # deletion_penalty="auto": this weight for sequences with several values per step.
 AUTO_DELETION_PENALTY = 1.0
 
+# Where deletion_trainer keeps a network's trainer between fits.
+_TRAINER_ATTRIBUTE = "_attn_sklearn_deletion_trainer"
+
 _LOSSES = {
     "binary_crossentropy": keras.losses.BinaryCrossentropy,
     "sparse_categorical_crossentropy": keras.losses.SparseCategoricalCrossentropy,
@@ -97,6 +100,7 @@ class DeletionTrainer(keras.Model):
         super().__init__(name="deletion_trainer")
         self.network = network
         self.penalty = float(penalty)
+        self.loss_name = loss
         self._softmax = loss == "sparse_categorical_crossentropy"
         self._loss = _LOSSES[loss]()
         pooling = network.get_layer(POOLING_LAYER_NAME)
@@ -148,7 +152,13 @@ def deletion_trainer(classifier):
         )
     loss = classifier._output_head()["loss"]
     network = classifier.model_
+    trainer = getattr(network, _TRAINER_ATTRIBUTE, None)
+    if trainer is not None and (trainer.penalty, trainer.loss_name) == (penalty, loss):
+        return trainer
     trainer = DeletionTrainer(network, penalty=penalty, loss=loss, seed=classifier._seed)
     # The network's own optimizer: its state carries over between partial_fit calls.
     trainer.compile(optimizer=network.optimizer, loss=loss)
+    # Kept on the network, past Keras' layer tracking (so never saved), for the next
+    # partial_fit: a new trainer would trace its train_step again on every call.
+    object.__setattr__(network, _TRAINER_ATTRIBUTE, trainer)
     return trainer

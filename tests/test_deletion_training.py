@@ -68,8 +68,9 @@ def test_partial_fit_keeps_training_the_same_network(one_vs_rest):
     y = np.array(["a", "b", "c"])[np.arange(len(y)) % 3]
     clf = _small(one_vs_rest=one_vs_rest).partial_fit(X, y)
     network = clf.model_
+    trainer = deletion_trainer(clf)
     clf.partial_fit(X, y)
-    assert clf.model_ is network
+    assert clf.model_ is network and deletion_trainer(clf) is trainer
     assert clf.model_.optimizer.iterations.numpy() == 2 * int(np.ceil(len(y) / 32))
     assert len(clf.history_["loss"]) == 2
 

@@ -10,6 +10,7 @@ from attn_sklearn import (
     MultimodalAttentionClassifier,
     pack_modalities,
 )
+from attn_sklearn._deletion_training import DeletionTrainer
 from attn_sklearn._inference import BATCH_SIZES, batch_plan, traced_inference
 from attn_sklearn.datasets import make_multimodal_sequences
 
@@ -59,14 +60,16 @@ def test_a_rows_outputs_are_the_same_in_any_call(sequences, params):
 def traced_steps(monkeypatch):
     """Count how often Keras' train and test steps run in Python: once per trace."""
     counts = {"train_step": 0, "test_step": 0}
-    for name in counts:
-        original = getattr(keras.Model, name)
+    # The classifier trains sequences of several values per step through its own step.
+    patched = [(keras.Model, "train_step"), (keras.Model, "test_step")]
+    for cls, name in [*patched, (DeletionTrainer, "train_step")]:
+        original = getattr(cls, name)
 
         def counting(self, data, _name=name, _original=original):
             counts[_name] += 1
             return _original(self, data)
 
-        monkeypatch.setattr(keras.Model, name, counting)
+        monkeypatch.setattr(cls, name, counting)
     return counts
 
 
