@@ -15,7 +15,7 @@ import tensorflow as tf
 from keras import ops
 
 from ._architectures import POOLING_LAYER_NAME
-from ._masking import MASK_VALUE
+from ._layers_scaling import real_flags
 
 # deletion_penalty="auto": this weight for sequences with several values per step.
 AUTO_DELETION_PENALTY = 1.0
@@ -74,9 +74,12 @@ def _uncertainty_loss(y_pred, softmax):
     return ops.mean(cross, axis=-1) - floor
 
 
-def _blend(x, padded, weights):
-    """Each real step of ``x`` moved towards 0 by its weight (0: unchanged, 1: zeroed)."""
-    return ops.where(padded, x, x * (1.0 - weights[..., None]))
+def _blend(x, real, weights):
+    """Each real step of ``x`` moved towards 0 by its weight (0: unchanged, 1: zeroed).
+
+    ``real`` is :func:`real_flags` of ``x``: padded steps keep their marker.
+    """
+    return x * (1.0 - real * weights[..., None])
 
 
 class DeletionTrainer(keras.Model):
@@ -112,7 +115,7 @@ class DeletionTrainer(keras.Model):
 
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
-        padded = ops.all(ops.equal(x, MASK_VALUE), axis=-1, keepdims=True)
+        real = real_flags(x)
         n_steps = ops.shape(x)[1]
         # A different shift per row; 0 only when a row has a single step.
         shifts = keras.random.randint(
@@ -124,12 +127,12 @@ class DeletionTrainer(keras.Model):
             # First, while the layers hold this pass's own losses (an entropy penalty).
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
             relative = weights / (ops.max(weights, axis=1, keepdims=True) + 1e-9)
-            hidden = self.network(_blend(x, padded, relative), training=True)
+            hidden = self.network(_blend(x, real, relative), training=True)
             uncertain = _uncertainty_loss(hidden, self._softmax)
             if sample_weight is not None:
                 uncertain = uncertain * ops.reshape(sample_weight, ops.shape(uncertain))
             elsewhere = ops.stop_gradient(ops.take_along_axis(relative, rolled, axis=1))
-            control = self.network(_blend(x, padded, elsewhere), training=True)
+            control = self.network(_blend(x, real, elsewhere), training=True)
             total = loss + self.penalty * (
                 ops.mean(uncertain) + self._loss(y, control, sample_weight=sample_weight)
             )

@@ -10,6 +10,7 @@ from attn_sklearn._deletion_training import (
     _uncertainty_loss,
     deletion_trainer,
 )
+from attn_sklearn._layers_scaling import real_flags
 
 
 def _data(n=48, n_steps=6, n_features=3, seed=0):
@@ -78,9 +79,8 @@ def test_partial_fit_keeps_training_the_same_network(one_vs_rest):
 def test_padded_steps_are_never_blended():
     x = np.full((2, 4, 3), 1.0, "float32")
     x[0, :2] = MASK_VALUE
-    padded = np.all(x == MASK_VALUE, axis=-1, keepdims=True)
     weights = np.full((2, 4), 1.0, "float32")
-    blended = np.asarray(_blend(x, padded, weights))
+    blended = np.asarray(_blend(x, real_flags(x), weights))
     assert np.all(blended[0, :2] == MASK_VALUE)
     assert np.all(blended[0, 2:] == 0) and np.all(blended[1] == 0)
 
