@@ -9,6 +9,7 @@ packages' metadata, so a parent process that only spawns measured children
 """
 
 import argparse
+import ast
 import json
 import os
 import platform
@@ -42,6 +43,33 @@ def base_parser(doc):
         help=f"folder of the JSON result (default: {DEFAULT_OUT_DIR})",
     )
     return parser
+
+
+def add_parameter_option(parser):
+    """``--set NAME=VALUE`` (repeatable): another constructor parameter of ours, in ``params``."""
+    parser.add_argument(
+        "--set",
+        dest="params",
+        action="append",
+        type=parameter_setting,
+        default=[],
+        metavar="NAME=VALUE",
+        help="ours: another constructor parameter, e.g. --set patch_size=4; the value is "
+        "read as a Python literal (a plain word stays a string); repeat for several",
+    )
+
+
+def parameter_setting(text):
+    """``"name=value"`` -> ``(name, value)``, the value read as a Python literal if it is one."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=VALUE, e.g. patch_size=4; received {text!r}"
+        )
+    try:
+        return name, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return name, value
 
 
 def fill_sizes(args, quick, full):

@@ -7,15 +7,13 @@ seed loop and ``main``, which runs a benchmark end to end (its tables are in
 each method, its scores, its reference (chance level or mean) and its report.
 """
 
-import argparse
-import ast
 import statistics
 import sys
 import warnings
 from functools import partial
 
 import numpy as np
-from _common import base_parser, fill_sizes, fmt, timed, write_json
+from _common import add_parameter_option, base_parser, fill_sizes, fmt, timed, write_json
 
 AEON_MISSING = 'This benchmark needs aeon (its peers and data sets): pip install ".[bench]"'
 
@@ -43,16 +41,7 @@ def parse_args(doc, full, quick, argv=None):
     parser.add_argument(
         "--units", type=int, default=None, help="ours: LSTM units (default: the estimator's)"
     )
-    parser.add_argument(
-        "--set",
-        dest="params",
-        action="append",
-        type=parameter_setting,
-        default=[],
-        metavar="NAME=VALUE",
-        help="ours: another constructor parameter, e.g. --set patch_size=4; the value is "
-        "read as a Python literal (a plain word stays a string); repeat for several",
-    )
+    add_parameter_option(parser)
     parser.add_argument(
         "--n-kernels",
         type=int,
@@ -68,19 +57,6 @@ def require_aeon():
         import aeon  # noqa: F401
     except ImportError:
         sys.exit(AEON_MISSING)
-
-
-def parameter_setting(text):
-    """``"name=value"`` -> ``(name, value)``, the value read as a Python literal if it is one."""
-    name, sep, value = text.partition("=")
-    if not sep or not name.isidentifier():
-        raise argparse.ArgumentTypeError(
-            f"expected NAME=VALUE, e.g. patch_size=4; received {text!r}"
-        )
-    try:
-        return name, ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        return name, value
 
 
 def our_params(args, warm_up=False):

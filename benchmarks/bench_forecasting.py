@@ -26,7 +26,15 @@ import sys
 import warnings
 
 import numpy as np
-from _common import base_parser, fill_sizes, fmt, print_table, timed, write_json
+from _common import (
+    add_parameter_option,
+    base_parser,
+    fill_sizes,
+    fmt,
+    print_table,
+    timed,
+    write_json,
+)
 from _forecast_data import (
     LOADERS,
     STATSMODELS_MISSING,
@@ -65,6 +73,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--networks", nargs="+", choices=NETWORKS, help="our methods to run (peers always run)"
     )
+    add_parameter_option(parser)
     return fill_sizes(parser.parse_args(argv), QUICK, FULL)
 
 
@@ -114,7 +123,7 @@ def network_forecast(method, series, seed, args):
     from attn_sklearn import AttentionLSTMForecaster, AttentionLSTMRegressor, frame_supervised
 
     cls = AttentionLSTMRegressor if method == "attn_regressor" else AttentionLSTMForecaster
-    params = {"random_state": seed}
+    params = {**dict(args.params), "random_state": seed}
     if method == "attn_decoder":
         params["head"] = "decoder"
     for name in ("epochs", "units"):
@@ -236,6 +245,7 @@ def main(argv=None):
             "epochs": args.epochs,
             "units": args.units,
             "networks": args.networks,
+            "params": dict(args.params),
             "quick": args.quick,
         },
         "methods": {key: METHODS[key] for key in (*PEERS, *args.networks)},

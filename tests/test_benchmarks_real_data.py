@@ -142,8 +142,9 @@ def test_without_aeon_the_scripts_say_how_to_install_it(script):
 
 def test_bench_forecasting_quick(tmp_path):
     pytest.importorskip("statsmodels")
-    results, stdout = _run("bench_forecasting", tmp_path)
+    results, stdout = _run("bench_forecasting", tmp_path, "--set", "learning_rate=0.01")
     assert results["settings"]["series"] == ["nile", "ShampooSales"]
+    assert results["settings"]["params"] == {"learning_rate": 0.01}  # --set reaches ours
     networks = {"attn_forecaster", "attn_decoder", "attn_regressor"}
     methods = {"seasonal_naive", "ets", "sarima", *networks}
     assert set(results["methods"]) == methods
