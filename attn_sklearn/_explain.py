@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from ._architectures import has_attention, has_decoder, has_self_attention, patch_size_of
+from ._network_parts import has_attention, has_decoder, has_self_attention, patch_size_of
 
 
 def check_explain_request(model, *, full, as_frame, step_labels):

@@ -14,8 +14,6 @@ from ._architectures import (
     SeedStream,
     _lstm,
     _recurrent_stack,
-    has_decoder,
-    has_layer,
     sequence_trunk,
     step_encoding,
 )
@@ -24,6 +22,7 @@ from ._forecast_input import attended_windows, evenly_spaced, input_scaling
 from ._layers_forecast import HorizonAttention, LastRealStep, TargetHistory
 from ._layers_scaling import FeatureScaling, WindowDenormalization, WindowNormalization
 from ._masking import MASK_VALUE, real_steps
+from ._network_parts import has_decoder, has_layer
 
 NORMALIZE_CHOICES = ("auto", "window", "none")
 SKIP_CHOICES = ("linear", "none")

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._architectures import NetworkSpec, has_layer
+from ._architectures import NetworkSpec
 from ._docstrings import fill_doc
 from ._forecast_framing import FUTURE_FIELD
 from ._forecast_input import (
@@ -25,6 +25,7 @@ from ._forecast_network import (
     decide_scaling,
 )
 from ._forecast_quantiles import QuantileForecastsMixin
+from ._network_parts import has_layer
 from ._regressor import _SequenceRegressorBase
 
 

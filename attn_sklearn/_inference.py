@@ -20,8 +20,8 @@ interactive calls (a row, a handful of rows) cheap.
 import numpy as np
 import tensorflow as tf
 
-from ._architectures import attention_model, has_attention
 from ._batches import n_samples
+from ._network_parts import attention_model, has_attention
 from ._tensorflow import no_retracing_warnings
 
 # Smallest size that holds the rows is used; longer inputs go in chunks of the largest.

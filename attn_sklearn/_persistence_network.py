@@ -2,18 +2,16 @@
 
 import numpy as np
 
-from ._architectures import (
-    SELF_ATTENTION_TYPES,
+from ._architectures import SELF_ATTENTION_TYPES, resolve_batch_norm, resolve_score_from
+from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
+from ._forecast_network import forecasting_layers_problem
+from ._network_parts import (
     has_attention,
     has_pooled_norm,
     has_self_attention,
     has_step_encoding,
     patch_size_of,
-    resolve_batch_norm,
-    resolve_score_from,
 )
-from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
-from ._forecast_network import forecasting_layers_problem
 from ._persistence_json import StateError, invalid
 
 

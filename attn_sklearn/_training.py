@@ -6,7 +6,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ._architectures import POOLED_NORM_LAYER_NAME, has_pooled_norm
+from ._architectures import POOLED_NORM_LAYER_NAME
+from ._network_parts import has_pooled_norm
 
 # patience="auto": wait about this many gradient steps without improvement, counted in
 # whole epochs between an estimator's bounds. Small data (up to 24 batches an epoch)

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from attn_sklearn import MASK_VALUE
-from attn_sklearn._architectures import NetworkSpec, attention_model, build_attention_lstm
+from attn_sklearn._architectures import NetworkSpec, build_attention_lstm
 from attn_sklearn._multimodal_network import build_multimodal_attention_lstm
+from attn_sklearn._network_parts import attention_model
 from attn_sklearn.layers import (
     AttentionPooling,
     HorizonAttention,
