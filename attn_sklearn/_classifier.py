@@ -375,8 +375,8 @@ default="additive"
     def deletion_penalty_(self):
         """The deletion penalty the fit trained with ("auto" decided)."""
         check_is_fitted(self, "n_step_features_in_")
-        features, patch_size = self.n_step_features_in_, self.patch_size
-        return resolve_deletion_penalty(self.deletion_penalty, features, patch_size, self.attention)
+        given, score_from = self.deletion_penalty, self.score_from_
+        return resolve_deletion_penalty(given, score_from, self.patch_size, self.attention)
 
     @property
     def _auto_patience_epochs(self):

@@ -17,7 +17,7 @@ from keras import ops
 from ._architectures import POOLING_LAYER_NAME
 from ._layers_scaling import real_flags
 
-# deletion_penalty="auto": this weight for sequences with several values per step.
+# deletion_penalty="auto": this weight where the attention scores each step's own input.
 AUTO_DELETION_PENALTY = 1.0
 
 # Where deletion_trainer keeps a network's trainer between fits.
@@ -29,31 +29,35 @@ _LOSSES = {
 }
 
 
-def resolve_deletion_penalty(deletion_penalty, n_step_features, patch_size, attention):
-    """``deletion_penalty`` with ``"auto"`` decided: on for several values per step, else off.
+def resolve_deletion_penalty(deletion_penalty, score_from, patch_size, attention):
+    """``deletion_penalty`` with ``"auto"`` decided: on for step-local scores, else off.
 
-    Measured on 2026-12-02 (seeds 0, 1 and 2; see Choosing settings): on a
-    planted 4-class task with three features, the top-attended step became the
+    ``score_from`` is the fitted one (``"inputs"`` or ``"states"``). Measured
+    on 2026-12-02 (seeds 0, 1 and 2; see Choosing settings): on a planted
+    4-class task with three features, the top-attended step became the
     deciding one for 99.5 % of held-out sequences on every seed (before: 99 /
     98.5 / 74 %), and BasicMotions and JapaneseVowels kept their mean accuracy
-    (0.971). On a univariate planted task it made the state-scored attention
-    less faithful (22-69 % against 45-99.5 %), so univariate sequences keep it
-    off; patches change which input steps a weight covers, so ``patch_size``
-    above 1 keeps it off too, and ``attention="none"`` has no weights to train.
+    (0.971); on a univariate planted task with ``score_from="inputs"``, 100 /
+    100 / 100 % (the univariate default, state scores without it: 45.5 / 55.5
+    / 99.5 %). With state scores it made the univariate attention less
+    faithful (22-69 %): a state carries earlier steps, so hiding the input
+    under the top weight need not hide what the state holds. Patches change
+    which input steps a weight covers, so ``patch_size`` above 1 keeps it off
+    too, and ``attention="none"`` has no weights to train.
 
     Examples
     --------
     >>> from attn_sklearn._deletion_training import resolve_deletion_penalty
-    >>> [resolve_deletion_penalty("auto", n, 1, "additive") for n in (3, 1)]
+    >>> [resolve_deletion_penalty("auto", s, 1, "additive") for s in ("inputs", "states")]
     [1.0, 0.0]
-    >>> resolve_deletion_penalty("auto", 3, 4, "additive")  # patches
+    >>> resolve_deletion_penalty("auto", "inputs", 4, "additive")  # patches
     0.0
-    >>> resolve_deletion_penalty(0.5, 1, 1, "self")
+    >>> resolve_deletion_penalty(0.5, "states", 1, "self")
     0.5
     """
     if deletion_penalty != "auto":
         return float(deletion_penalty)
-    applies = int(n_step_features) > 1 and int(patch_size) == 1 and attention != "none"
+    applies = score_from == "inputs" and int(patch_size) == 1 and attention != "none"
     return AUTO_DELETION_PENALTY if applies else 0.0
 
 

@@ -88,11 +88,12 @@ default="multiplicative"
         earlier steps forward, so the weights may land after the deciding
         step (the scoring of the classic attention LSTM). Either way the
         pooled vector is a weighted sum of the LSTM (or self-attention)
-        outputs. ``"auto"`` takes ``"inputs"`` when a step has several
-        values and ``"states"`` for univariate sequences, whose single value
-        per step cannot tell where in the series a step lies (it cost 36
-        accuracy points on a univariate benchmark); ``score_from_`` says
-        which was used.""",
+        outputs. A step of one value is encoded together with its square,
+        so that its score can rank steps by their distance from 0 in either
+        direction. ``"auto"`` takes ``"inputs"`` when a step has several
+        values and ``"states"`` for univariate sequences, where input scores
+        cost the classifier accuracy on real data sets (see
+        :doc:`/choosing_settings`); ``score_from_`` says which was used.""",
     "entropy_penalty": "entropy_penalty : float, default=0.0\n        " + _ENTROPY_PENALTY,
     "entropy_penalty_multimodal": "entropy_penalty : float, default=0.4\n        "
     + _ENTROPY_PENALTY
@@ -162,14 +163,17 @@ default="multiplicative"
         leave it right. A softmax can otherwise tell one class by the absence
         of the others' evidence, and that class's weights then point at no
         step in particular. It runs the network three times per training
-        step instead of once; 0 turns it off. ``"auto"`` is 1.0 for sequences
-        of several values per step: on a planted 4-class task the top-attended
-        step became the deciding one for 99.5 per cent of sequences on every
-        seed, against 74 on one seed without it, and BasicMotions and
-        JapaneseVowels kept their mean accuracy (0.971). It is 0 for
-        univariate sequences, where it made the attention less faithful, for
-        ``patch_size`` above 1 and for ``attention="none"`` (see
-        :doc:`/choosing_settings`). ``deletion_penalty_`` says which was used.""",
+        step instead of once; 0 turns it off. ``"auto"`` is 1.0 when the
+        attention scores each step's own input (``score_from_`` is
+        ``"inputs"``: by default when a step has several values): on a planted
+        4-class task the top-attended step became the deciding one for 99.5
+        per cent of sequences on every seed, against 74 on one seed without
+        it, and BasicMotions and JapaneseVowels kept their mean accuracy
+        (0.971); on a univariate planted task with ``score_from="inputs"``,
+        100 per cent on every seed. It is 0 with state scores, where it made
+        the attention less faithful, for ``patch_size`` above 1 and for
+        ``attention="none"`` (see :doc:`/choosing_settings`).
+        ``deletion_penalty_`` says which was used.""",
     "callbacks": """callbacks : list of keras.callbacks.Callback or None, default=None
         Extra Keras callbacks for training (checkpoints, TensorBoard, ...).
         They are not saved by :meth:`save`.""",

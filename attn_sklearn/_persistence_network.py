@@ -75,12 +75,12 @@ def check_network(model, estimator, fitted):
             f"a network with patches of patch_size={patch_size} steps",
             patch_size_of(model),
         )
-    score_from = resolve_score_from(estimator.score_from, fitted["n_step_features_in_"], patch_size)
+    values = fitted["n_step_features_in_"] * patch_size
+    score_from = resolve_score_from(estimator.score_from, values)
     if has_step_encoding(model) != (attention != "none" and score_from == "inputs"):
         raise StateError(
             "model.keras: the network's attention scores do not come from what "
-            f"score_from={estimator.score_from!r} says for "
-            f"{fitted['n_step_features_in_'] * patch_size} values per step."
+            f"score_from={estimator.score_from!r} says for {values} values per step."
         )
     given = getattr(estimator, "batch_norm", False)
     batch_norm = resolve_batch_norm(given, fitted["n_step_features_in_"])

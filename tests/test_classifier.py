@@ -279,6 +279,31 @@ def test_batch_norm_leaves_the_chance_plateau_of_long_univariate_sequences():
     assert losses[True] < 0.3 < 0.55 < losses[False]  # ln 2 = 0.69
 
 
+@pytest.fixture(scope="module")
+def univariate_inputs():
+    """A classifier scoring the inputs of 2-D (univariate) sequences, and those as 3-D."""
+    X, y = _labelled_sequences(["a", "b"], n_features=1)
+    clf = AttentionLSTMClassifier(**FAST, score_from="inputs").fit(X[:, :, 0], y)
+    return clf, X.astype(np.float32)
+
+
+def test_univariate_input_scores_see_each_value_and_its_square(models, univariate_inputs):
+    clf = univariate_inputs[0]
+    assert (clf.score_from_, clf.deletion_penalty_) == ("inputs", 1.0)
+    assert clf.model_.get_layer("step_encoding").input.shape[-1] == 2  # x and x**2
+    assert "step_square" not in _layer_names(models("additive")[0])  # two values per step
+
+
+def test_padding_leaves_univariate_input_scores_and_predictions_alone(univariate_inputs):
+    # Masking zeroes a padded step, so its square is 0 too: nothing overflows.
+    clf, X = univariate_inputs
+    padded = np.concatenate([X, np.full((len(X), 5, 1), MASK_VALUE, np.float32)], axis=1)
+    np.testing.assert_allclose(clf.predict_proba(padded), clf.predict_proba(X), atol=1e-6)
+    weights = clf.explain(padded)
+    assert np.all(np.isfinite(weights)) and np.all(weights[:, -5:] == 0)
+    np.testing.assert_allclose(weights[:, :-5], clf.explain(X), atol=1e-6)
+
+
 def test_auto_patience_waits_longer_for_the_normalised_pooling(models, univariate):
     # 48 rows at batch 16 are 3 gradient steps an epoch: "auto" would wait 117 epochs,
     # capped at 45 with the normalised pooling and at 15 without, as other estimators.

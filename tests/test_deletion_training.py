@@ -26,9 +26,11 @@ def _small(**kwargs):
 @pytest.mark.parametrize(
     ("shape", "kwargs", "expected"),
     [
-        ((48, 6, 3), {}, 1.0),  # several values per step
-        ((48, 6), {}, 0.0),  # univariate
+        ((48, 6, 3), {}, 1.0),  # several values per step: input scores
+        ((48, 6), {}, 0.0),  # univariate: state scores
         ((48, 6, 1), {}, 0.0),
+        ((48, 6), {"score_from": "inputs"}, 1.0),
+        ((48, 6, 3), {"score_from": "states"}, 0.0),
         ((48, 6, 3), {"patch_size": 2}, 0.0),
         ((48, 6), {"deletion_penalty": 0.5}, 0.5),
         ((48, 6, 3), {"deletion_penalty": 0}, 0.0),
@@ -36,7 +38,7 @@ def _small(**kwargs):
         ((48, 6, 3), {"attention": "multihead"}, 1.0),
     ],
 )
-def test_auto_is_on_for_several_values_per_step_only(shape, kwargs, expected):
+def test_auto_is_on_where_the_weights_score_each_steps_own_input(shape, kwargs, expected):
     X, y = _data()
     clf = _small(**kwargs).fit(X[..., : shape[2]] if len(shape) == 3 else X[..., 0], y)
     assert clf.deletion_penalty_ == expected
