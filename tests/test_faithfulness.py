@@ -157,21 +157,12 @@ def _planted_hits(clf, X, y, planted):
     return hits, result.baseline - result.most_attended[0], result.baseline - result.random_mean[0]
 
 
-def _hits_per_class(clf, X, y, planted):
-    """Per class, the share of rows whose most-attended step is a planted one."""
-    top = np.argmax(clf.explain(X), axis=1)
-    hit = np.array([step in steps for step, steps in zip(top, planted, strict=True)])
-    return [hit[y == label].mean() for label in np.unique(y)]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", [0, 2])
-def test_default_attention_finds_the_one_deciding_step_of_every_class(seed):
-    # Seed 2: without the default deletion_penalty, one class of four was told by the
-    # others' absence: the top-attended step was the deciding one for 74 % of rows.
+def _one_deciding_step(seed, n_classes=4, n_features=3):
+    """600 sequences of 30 steps whose class is planted at one step (2-D if univariate)."""
     X, y, steps = make_sequence_classification(
         600,
-        n_classes=4,
+        n_classes=n_classes,
+        n_features=n_features,
         min_length=30,
         max_length=30,
         n_informative_steps=1,
@@ -179,10 +170,35 @@ def test_default_attention_finds_the_one_deciding_step_of_every_class(seed):
         random_state=seed,
     )
     X = np.stack(X)
-    clf = AttentionLSTMClassifier(random_state=seed).fit(X[:400], y[:400])
-    assert min(_hits_per_class(clf, X[400:], y[400:], steps[400:])) >= 0.8
-    _, drop_most, drop_random = _planted_hits(clf, X[400:], y[400:], steps[400:])
+    return (X[:, :, 0] if n_features == 1 else X), y, steps
+
+
+def _assert_every_class_points_at_its_step(clf, X, y, planted):
+    """Fit on 400 rows; on the other 200, per class, the top step is planted for >= 80 %."""
+    clf.fit(X[:400], y[:400])
+    X, y, planted = X[400:], y[400:], planted[400:]
+    top = np.argmax(clf.explain(X), axis=1)
+    hit = np.array([step in steps for step, steps in zip(top, planted, strict=True)])
+    assert min(hit[y == label].mean() for label in np.unique(y)) >= 0.8
+    _, drop_most, drop_random = _planted_hits(clf, X, y, planted)
     assert drop_most >= 3 * max(drop_random, 0.01)
+
+
+def _assert_points_at_the_planted_step(estimator, X, y, planted):
+    """Fit on 400 rows; on the other 200 the top step is planted for >= 80 % of rows."""
+    estimator.fit(X[:400], y[:400])
+    hits, drop_most, drop_random = _planted_hits(estimator, X[400:], y[400:], planted[400:])
+    assert hits >= 0.8
+    assert drop_most >= 3 * max(drop_random, 0.01)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 2])
+def test_default_attention_finds_the_one_deciding_step_of_every_class(seed):
+    # Seed 2: without the default deletion_penalty, one class of four was told by the
+    # others' absence: the top-attended step was the deciding one for 74 % of rows.
+    X, y, steps = _one_deciding_step(seed)
+    _assert_every_class_points_at_its_step(AttentionLSTMClassifier(random_state=seed), X, y, steps)
 
 
 @pytest.mark.slow
@@ -191,21 +207,9 @@ def test_univariate_input_scores_find_the_spike_of_each_class():
     # (the univariate default) seed 0's top step was the spike for 45.5 % of rows; with
     # input scores but no square or no deletion penalty, one class was told by the
     # other's absence and got flat weights.
-    X, y, steps = make_sequence_classification(
-        600,
-        n_classes=2,
-        n_features=1,
-        min_length=30,
-        max_length=30,
-        n_informative_steps=1,
-        noise=0.5,
-        random_state=0,
-    )
-    X = np.stack(X)[:, :, 0]
-    clf = AttentionLSTMClassifier(score_from="inputs", random_state=0).fit(X[:400], y[:400])
-    assert min(_hits_per_class(clf, X[400:], y[400:], steps[400:])) >= 0.8
-    _, drop_most, drop_random = _planted_hits(clf, X[400:], y[400:], steps[400:])
-    assert drop_most >= 3 * max(drop_random, 0.01)
+    X, y, steps = _one_deciding_step(0, n_classes=2, n_features=1)
+    clf = AttentionLSTMClassifier(score_from="inputs", random_state=0)
+    _assert_every_class_points_at_its_step(clf, X, y, steps)
 
 
 @pytest.mark.slow
@@ -218,10 +222,8 @@ def test_default_forecaster_attention_finds_the_marked_step():
     marked = rng.integers(0, 30, size=600)
     X[np.arange(600), marked, 1] += 3.0
     y = X[np.arange(600), marked, 0] + rng.normal(scale=0.1, size=600)
-    forecaster = AttentionLSTMForecaster(random_state=0).fit(X[:400], y[:400])
-    hits, drop_most, drop_random = _planted_hits(forecaster, X[400:], y[400:], marked[400:, None])
-    assert hits >= 0.8
-    assert drop_most >= 3 * max(drop_random, 0.01)
+    forecaster = AttentionLSTMForecaster(random_state=0)
+    _assert_points_at_the_planted_step(forecaster, X, y, marked[:, None])
 
 
 @pytest.mark.slow
@@ -235,29 +237,15 @@ def test_univariate_forecaster_input_scores_find_the_spike_that_comes_next():
     X[np.arange(600), spikes] = rng.choice([-1.0, 1.0], 600) * rng.uniform(2.5, 4.0, 600)
     y = X[np.arange(600), spikes] + rng.normal(scale=0.1, size=600)
     forecaster = AttentionLSTMForecaster(score_from="inputs", random_state=2)
-    forecaster.fit(X[:400], y[:400])
-    hits, drop_most, drop_random = _planted_hits(forecaster, X[400:], y[400:], spikes[400:, None])
-    assert hits >= 0.8
-    assert drop_most >= 3 * max(drop_random, 0.01)
+    _assert_points_at_the_planted_step(forecaster, X, y, spikes[:, None])
 
 
 @pytest.mark.slow
 def test_one_vs_rest_attention_finds_every_classs_own_deciding_step():
     # Seed 2 of the 4-class task: a softmax told one class by the others' absence.
-    X, y, steps = make_sequence_classification(
-        600,
-        n_classes=4,
-        min_length=30,
-        max_length=30,
-        n_informative_steps=1,
-        noise=0.5,
-        random_state=2,
-    )
-    X = np.stack(X)
-    clf = AttentionLSTMClassifier(one_vs_rest=True, random_state=2).fit(X[:400], y[:400])
-    assert min(_hits_per_class(clf, X[400:], y[400:], steps[400:])) >= 0.8
-    _, drop_most, drop_random = _planted_hits(clf, X[400:], y[400:], steps[400:])
-    assert drop_most >= 3 * max(drop_random, 0.01)
+    X, y, steps = _one_deciding_step(2)
+    clf = AttentionLSTMClassifier(one_vs_rest=True, random_state=2)
+    _assert_every_class_points_at_its_step(clf, X, y, steps)
 
 
 def test_entropy_penalty_concentrates_the_weights():
@@ -281,8 +269,5 @@ def test_default_multimodal_attention_finds_the_deciding_step(seed):
     modalities, y, planted = make_multimodal_sequences(
         600, n_timesteps=8, n_planted_steps=1, random_state=seed
     )
-    packed = pack_modalities(**modalities)
-    clf = MultimodalAttentionClassifier(random_state=seed).fit(packed[:400], y[:400])
-    hits, drop_most, drop_random = _planted_hits(clf, packed[400:], y[400:], planted[400:])
-    assert hits >= 0.8
-    assert drop_most >= 3 * max(drop_random, 0.01)
+    clf = MultimodalAttentionClassifier(random_state=seed)
+    _assert_points_at_the_planted_step(clf, pack_modalities(**modalities), y, planted)
