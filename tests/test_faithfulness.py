@@ -150,9 +150,9 @@ def test_plot_draws_the_three_curves_and_the_baseline(fitted):
 
 # ------------------------------------------------------------------ planted tasks
 def _planted_hits(clf, X, y, planted):
-    """Share of rows whose most-attended step is a planted one, and the two k=1 score drops."""
+    """Per row, whether its most-attended step is a planted one; and the two k=1 score drops."""
     top = np.argmax(clf.explain(X), axis=1)
-    hits = np.mean([step in steps for step, steps in zip(top, planted, strict=True)])
+    hits = np.array([step in steps for step, steps in zip(top, planted, strict=True)])
     result = deletion_curve(clf, X, y, k=1, n_repeats=5, random_state=0)
     return hits, result.baseline - result.most_attended[0], result.baseline - result.random_mean[0]
 
@@ -176,11 +176,8 @@ def _one_deciding_step(seed, n_classes=4, n_features=3):
 def _assert_every_class_points_at_its_step(clf, X, y, planted):
     """Fit on 400 rows; on the other 200, per class, the top step is planted for >= 80 %."""
     clf.fit(X[:400], y[:400])
-    X, y, planted = X[400:], y[400:], planted[400:]
-    top = np.argmax(clf.explain(X), axis=1)
-    hit = np.array([step in steps for step, steps in zip(top, planted, strict=True)])
-    assert min(hit[y == label].mean() for label in np.unique(y)) >= 0.8
-    _, drop_most, drop_random = _planted_hits(clf, X, y, planted)
+    hits, drop_most, drop_random = _planted_hits(clf, X[400:], y[400:], planted[400:])
+    assert min(hits[y[400:] == label].mean() for label in np.unique(y)) >= 0.8
     assert drop_most >= 3 * max(drop_random, 0.01)
 
 
@@ -188,17 +185,17 @@ def _assert_points_at_the_planted_step(estimator, X, y, planted):
     """Fit on 400 rows; on the other 200 the top step is planted for >= 80 % of rows."""
     estimator.fit(X[:400], y[:400])
     hits, drop_most, drop_random = _planted_hits(estimator, X[400:], y[400:], planted[400:])
-    assert hits >= 0.8
+    assert hits.mean() >= 0.8
     assert drop_most >= 3 * max(drop_random, 0.01)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [0, 2])
-def test_default_attention_finds_the_one_deciding_step_of_every_class(seed):
-    # Seed 2: without the default deletion_penalty, one class of four was told by the
-    # others' absence: the top-attended step was the deciding one for 74 % of rows.
-    X, y, steps = _one_deciding_step(seed)
-    _assert_every_class_points_at_its_step(AttentionLSTMClassifier(random_state=seed), X, y, steps)
+def test_default_attention_finds_the_one_deciding_step_of_every_class():
+    # Seed 2 is the hard one (seeds 0 and 1 passed without the penalty too): without the
+    # default deletion_penalty, one class of four was told by the others' absence and the
+    # top-attended step was the deciding one for 74 % of rows.
+    X, y, steps = _one_deciding_step(2)
+    _assert_every_class_points_at_its_step(AttentionLSTMClassifier(random_state=2), X, y, steps)
 
 
 @pytest.mark.slow
@@ -262,12 +259,11 @@ def test_entropy_penalty_concentrates_the_weights():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [0, 2])
-def test_default_multimodal_attention_finds_the_deciding_step(seed):
-    # Seed 2: without the default entropy_penalty=0.4, the top-attended step was the
-    # deciding one for 54 % of sequences.
+def test_default_multimodal_attention_finds_the_deciding_step():
+    # Seed 2 is the hard one: without the default entropy_penalty=0.4, the top-attended
+    # step was the deciding one for 54 % of sequences (seed 0: 100 % either way).
     modalities, y, planted = make_multimodal_sequences(
-        600, n_timesteps=8, n_planted_steps=1, random_state=seed
+        600, n_timesteps=8, n_planted_steps=1, random_state=2
     )
-    clf = MultimodalAttentionClassifier(random_state=seed)
+    clf = MultimodalAttentionClassifier(random_state=2)
     _assert_points_at_the_planted_step(clf, pack_modalities(**modalities), y, planted)
