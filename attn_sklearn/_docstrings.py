@@ -90,10 +90,10 @@ default="multiplicative"
         pooled vector is a weighted sum of the LSTM (or self-attention)
         outputs. A step of one value is encoded together with its square,
         so that its score can rank steps by their distance from 0 in either
-        direction. ``"auto"`` takes ``"inputs"`` when a step has several
-        values and ``"states"`` for univariate sequences, where input scores
-        cost the classifier accuracy on real data sets (see
-        :doc:`/choosing_settings`); ``score_from_`` says which was used.""",
+        direction. ``"auto"`` takes ``"inputs"``, except for the classifiers
+        on univariate sequences, where input scores cost accuracy on real data
+        sets and ``"auto"`` takes ``"states"`` (see :doc:`/choosing_settings`);
+        ``score_from_`` says which was used.""",
     "entropy_penalty": "entropy_penalty : float, default=0.0\n        " + _ENTROPY_PENALTY,
     "entropy_penalty_multimodal": "entropy_penalty : float, default=0.4\n        "
     + _ENTROPY_PENALTY

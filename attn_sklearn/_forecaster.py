@@ -153,7 +153,8 @@ default="additive"
         covariates whose mean over the training windows trends (the rule of
         ``normalize="auto"``); empty without window normalisation.
     score_from_ : {"inputs", "states"}
-        What the attention pooling scores (``score_from`` with ``"auto"`` decided).
+        What the attention pooling scores (``score_from`` with ``"auto"``
+        decided: ``"inputs"``).
     n_outputs_ : int
         Number of forecast steps (columns of ``y``).
     n_future_features_in_ : int

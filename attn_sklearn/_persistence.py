@@ -27,7 +27,7 @@ import numpy as np
 from ._keras_files import model_from_bytes, model_to_bytes
 from ._persistence_checks import FORMAT, FORMAT_VERSION, check_state
 from ._persistence_json import StateError, dumps, encode, loads
-from ._persistence_network import check_network
+from ._persistence_network import check_network, pin_earlier_auto_choices
 
 _MODEL_MEMBER = "model.keras"
 _STATE_MEMBER = "estimator.json"
@@ -260,6 +260,7 @@ def load(path):
         checked = check_state(loads(state_data), _ESTIMATORS)
         # Only a file whose every field passed gets as far as Keras.
         model = _load_network(model_data, checked["versions"])
+        pin_earlier_auto_choices(model, checked["estimator"], checked["fitted"])
         check_network(model, checked["estimator"], checked["fitted"])
     except StateError as exc:
         raise ValueError(f"{path}: {exc}") from exc.__cause__

@@ -24,6 +24,22 @@ def _output_width(fitted, estimator):
     return fitted["n_outputs_"] * (1 if levels is None else len(levels))
 
 
+def pin_earlier_auto_choices(model, estimator, fitted):
+    """Set ``score_from="states"`` where a file's "auto" chose what "auto" no longer does.
+
+    Until 2026-12, ``score_from="auto"`` gave state scores to every estimator
+    on one value per step; the regressor and the forecaster now take input
+    scores there. A file of theirs from before holds a network that scores
+    states: its parameters then say so explicitly, so that ``score_from_`` and
+    a refit keep to that network.
+    """
+    univariate = getattr(estimator, "_univariate_score_from", "states")
+    values = fitted["n_step_features_in_"] * int(getattr(estimator, "patch_size", 1))
+    earlier = estimator.score_from == "auto" and values == 1 and univariate != "states"
+    if earlier and estimator.attention != "none" and not has_step_encoding(model):
+        estimator.set_params(score_from="states")
+
+
 def check_network(model, estimator, fitted):
     """The loaded network takes the inputs and gives the outputs ``fitted`` describes.
 
@@ -76,7 +92,8 @@ def check_network(model, estimator, fitted):
             patch_size_of(model),
         )
     values = fitted["n_step_features_in_"] * patch_size
-    score_from = resolve_score_from(estimator.score_from, values)
+    univariate = getattr(estimator, "_univariate_score_from", "states")
+    score_from = resolve_score_from(estimator.score_from, values, univariate=univariate)
     if has_step_encoding(model) != (attention != "none" and score_from == "inputs"):
         raise StateError(
             "model.keras: the network's attention scores do not come from what "

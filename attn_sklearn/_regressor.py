@@ -39,6 +39,9 @@ class _SequenceRegressorBase(RegressorMixin, SequenceEstimatorBase):
     """What the regressor and the forecaster share: standardised targets, a time-ordered tail."""
 
     _fitted_attributes: ClassVar[tuple] = (*SequenceEstimatorBase._fitted_attributes, "n_outputs_")
+    # score_from="auto" for one value per step (the classifiers keep "states"): see
+    # resolve_score_from for what it was chosen from.
+    _univariate_score_from = "inputs"
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -144,7 +147,7 @@ default="additive"
         Features per time step seen in ``fit`` (1 for 2-D ``X``).
     score_from_ : {"inputs", "states"}
         What the attention pooling scores: ``score_from``, with ``"auto"``
-        decided from ``n_step_features_in_``.
+        decided (``"inputs"``).
     n_outputs_ : int
         Number of targets.
 

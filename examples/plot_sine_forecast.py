@@ -35,17 +35,17 @@ rate 1e-3, up to 50 epochs, batch 32, early stopping with patience 5, a value
 its write-up does not give; and its two checkpoints, written to
 ``models/original_best.keras`` and ``models/original_final.keras``), on the
 same data, and reports ``fit_time_ratio``: our fit time over the original's.
-Measured on 2026-12-01 at the default settings with ``random_state`` 0 and 1,
+Measured on 2026-12-02 at the default settings with ``random_state`` 0 and 1,
 the original script's held-out MSE was 2.13 and 1.39 times the noise floor
 (about 0.0053 and 0.0035, beside the 0.0039 its write-up reports on its own
-data), ours 1.06 and 1.23 times (about 0.0027 and 0.0031), in 3.1 and 1.7
+data), ours 1.08 and 1.23 times (about 0.0027 and 0.0031), in 3.3 and 2.4
 times the original's fit time.
 
 ``--estimator forecaster`` fits ``AttentionLSTMForecaster`` (a linear path
 beside the network, early stopping counted in gradient steps) instead of the
-regressor; in the same runs it reached 1.01 and 1.09 times the floor, in 1.0
-and 0.56 times the original's fit time (more runs and settings in "Choosing
-settings", ``docs/choosing_settings.md``).
+regressor; it reached 1.02 and 1.09 times the floor, in 0.92 and 0.75 times
+the original's fit time (more runs and settings in "Choosing settings",
+``docs/choosing_settings.md``).
 
 Run ``python examples/plot_sine_forecast.py --help`` for options; ``--quick``
 (300 values, windows of 10, 2 epochs) runs in seconds.

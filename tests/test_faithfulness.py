@@ -224,16 +224,17 @@ def test_default_forecaster_attention_finds_the_marked_step():
 
 
 @pytest.mark.slow
-def test_univariate_forecaster_input_scores_find_the_spike_that_comes_next():
+def test_default_univariate_forecaster_finds_the_spike_that_comes_next():
     # Univariate windows of noise 0.5 with one spike of 2.5 to 4 either way, whose value
-    # comes next. With state scores (the univariate default) the top step of seed 2 was
-    # the spike for 29.5 % of windows; with input scores, 100 % on seeds 0-2.
+    # comes next. With state scores (score_from="states", the univariate default until
+    # 2026-12-02) the top step of seed 2 was the spike for 29.5 % of windows; with input
+    # scores, 100 % on seeds 0-2.
     rng = np.random.default_rng(2)
     X = rng.normal(scale=0.5, size=(600, 30))
     spikes = rng.integers(0, 30, size=600)
     X[np.arange(600), spikes] = rng.choice([-1.0, 1.0], 600) * rng.uniform(2.5, 4.0, 600)
     y = X[np.arange(600), spikes] + rng.normal(scale=0.1, size=600)
-    forecaster = AttentionLSTMForecaster(score_from="inputs", random_state=2)
+    forecaster = AttentionLSTMForecaster(random_state=2)
     _assert_points_at_the_planted_step(forecaster, X, y, spikes[:, None])
 
 

@@ -389,6 +389,23 @@ def test_a_file_written_before_score_from_loads_with_state_scores(tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
+def test_a_univariate_regressor_file_from_when_auto_meant_states_keeps_its_network(tmp_path):
+    # score_from="auto" on one value per step scored the LSTM states in every estimator
+    # until the regressor and the forecaster took input scores there.
+    X = np.random.default_rng(1).normal(size=(30, 5))
+    reg = AttentionLSTMRegressor(**FAST, score_from="states").fit(X, X[:, 2])
+    path = reg.save(tmp_path / "states.attn")
+    members = _members(path)
+    document = json.loads(members["estimator.json"])
+    document["params"]["score_from"] = "auto"
+    path.write_bytes(_zip({**members, "estimator.json": json.dumps(document).encode()}))
+    loaded = load(path)
+    assert (loaded.get_params()["score_from"], loaded.score_from_) == ("states", "states")
+    np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+    now = AttentionLSTMRegressor(**FAST).fit(X, X[:, 2])
+    assert load(now.save(tmp_path / "now.attn")).get_params()["score_from"] == "auto"
+
+
 def test_a_file_written_before_one_vs_rest_loads_with_its_softmax_head(tmp_path):
     X = np.random.default_rng(1).normal(size=(30, 5, 2))
     y = np.arange(30) % 3

@@ -36,7 +36,7 @@ def test_fit_predict_explain_on_univariate_sequences(regression_data, fast_param
     assert set(reg.history_) == {"loss", "val_loss", "learning_rate"}
     assert len(reg.history_["loss"]) == 2
     assert (reg.n_features_in_, reg.n_timesteps_in_, reg.n_step_features_in_) == (8, 8, 1)
-    assert reg.score_from_ == "states"  # "auto", one value per step
+    assert reg.score_from_ == "inputs"  # "auto", one value per step (classifiers: "states")
     weights = reg.explain(X)
     assert weights.shape == (48, 8)
     assert np.all(weights >= 0)
