@@ -300,9 +300,10 @@ def step_encoding(steps, spec, seeds):
     linear map of one value starts out monotone in it, so its scores could
     only rank steps from low to high, and a classifier then told a step below
     the rest from "no step above it" (the univariate planted task of "Is the
-    attention faithful?" in Getting started). With the square a score can rank steps by their
-    distance from 0 (the training mean, once scaled) in either direction.
-    Keras' ``Masking`` has set padded steps to 0, so their square is 0 too.
+    attention faithful?" in Getting started). With the square a score can
+    rank steps by their distance from 0 (the training mean, once scaled) in
+    either direction. Keras' ``Masking`` has set padded steps to 0, so their
+    square is 0 too.
     """
     if steps.shape[-1] == 1:
         squares = keras.layers.Multiply(name=STEP_SQUARE_LAYER_NAME)([steps, steps])
