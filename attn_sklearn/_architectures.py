@@ -159,7 +159,7 @@ class NetworkSpec:
                 estimator.score_from,
                 estimator.n_step_features_in_,
                 patch_size,
-                univariate=getattr(estimator, "_univariate_score_from", "states"),
+                univariate=univariate_score_from(estimator),
             ),
             entropy_penalty=float(estimator.entropy_penalty),
             batch_norm=resolve_batch_norm(
@@ -167,6 +167,15 @@ class NetworkSpec:
             ),
             patch_size=patch_size,
         )
+
+
+def univariate_score_from(estimator):
+    """What ``score_from="auto"`` means for one value per step in ``estimator``'s class.
+
+    The regressors set ``_univariate_score_from = "inputs"``; the classifiers
+    keep state scores (see :func:`resolve_score_from`).
+    """
+    return getattr(estimator, "_univariate_score_from", "states")
 
 
 def resolve_score_from(score_from, n_step_features, patch_size=1, *, univariate="states"):

@@ -2,7 +2,12 @@
 
 import numpy as np
 
-from ._architectures import SELF_ATTENTION_TYPES, resolve_batch_norm, resolve_score_from
+from ._architectures import (
+    SELF_ATTENTION_TYPES,
+    resolve_batch_norm,
+    resolve_score_from,
+    univariate_score_from,
+)
 from ._forecast_framing import FUTURE_FIELD, PAST_FIELD
 from ._forecast_network import forecasting_layers_problem
 from ._network_parts import (
@@ -33,7 +38,7 @@ def pin_earlier_auto_choices(model, estimator, fitted):
     states: its parameters then say so explicitly, so that ``score_from_`` and
     a refit keep to that network.
     """
-    univariate = getattr(estimator, "_univariate_score_from", "states")
+    univariate = univariate_score_from(estimator)
     values = fitted["n_step_features_in_"] * int(getattr(estimator, "patch_size", 1))
     earlier = estimator.score_from == "auto" and values == 1 and univariate != "states"
     if earlier and estimator.attention != "none" and not has_step_encoding(model):
@@ -92,7 +97,7 @@ def check_network(model, estimator, fitted):
             patch_size_of(model),
         )
     values = fitted["n_step_features_in_"] * patch_size
-    univariate = getattr(estimator, "_univariate_score_from", "states")
+    univariate = univariate_score_from(estimator)
     score_from = resolve_score_from(estimator.score_from, values, univariate=univariate)
     if has_step_encoding(model) != (attention != "none" and score_from == "inputs"):
         raise StateError(
